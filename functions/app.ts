@@ -1,0 +1,32 @@
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import { errorBody, renderError } from "../shared/errors";
+import type { AppEnv } from "./app-env";
+import { batch } from "./batch";
+import { cacheEntries } from "./cache-entries";
+import { health } from "./health";
+import { invalidate } from "./invalidate";
+import { withServices } from "./middleware/services";
+import { statsFlush } from "./middleware/stats-flush";
+import { tenantAuth } from "./middleware/tenant-auth";
+import { stats } from "./stats";
+import { tenantClear } from "./tenant-clear";
+
+export function buildApp() {
+  const app = new Hono<AppEnv>();
+  app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(withServices);
+  app.onError(renderError);
+  app.notFound((c) => c.json(errorBody("not_found", "No such route"), 404));
+
+  app.route("/health", health);
+
+  app.use("/v1/*", tenantAuth, statsFlush);
+  // Registered before /v1/cache/*, which would otherwise take DELETE /v1/cache as an empty key.
+  app.route("/v1/cache", tenantClear);
+  app.route("/v1/cache", cacheEntries);
+  app.route("/v1/batch", batch);
+  app.route("/v1/invalidate", invalidate);
+  app.route("/v1/stats", stats);
+  return app;
+}

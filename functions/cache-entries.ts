@@ -1,0 +1,77 @@
+import { Hono } from "hono";
+import { createEntry } from "../shared/cache/entry";
+import { ApiError } from "../shared/errors";
+import { contentTypeSchema, lifetimeSchema } from "../shared/schemas";
+import type { AppEnv } from "./app-env";
+import { cacheKeyFromPath } from "./http/cache-key";
+import { cacheStatus, entryHeaders, matchesIfNoneMatch } from "./http/entry-response";
+import { methodNotAllowed } from "./http/method-not-allowed";
+import { readBodyWithLimit } from "./http/read-body";
+import { parseOr400 } from "./http/validation";
+
+const PREFIX = "/v1/cache/";
+
+/** PUT, GET, HEAD and DELETE of one entry at /v1/cache/{key}. */
+export const cacheEntries = new Hono<AppEnv>()
+  .put("/*", async (c) => {
+    const { config, store, stats } = c.var.services;
+    const key = cacheKeyFromPath(c, PREFIX);
+    const lifetime = parseOr400(
+      lifetimeSchema(config),
+      { ttl: c.req.query("ttl"), swr: c.req.query("swr"), tags: splitTags(c.req.query("tags")) },
+      "invalid_query",
+    );
+    const contentType = parseOr400(contentTypeSchema, c.req.header("Content-Type") ?? "", "bad_request");
+    const onlyIfAbsent = ifNoneMatchStar(c.req.header("If-None-Match"));
+    const value = await readBodyWithLimit(c.req.raw, config.MAX_VALUE_BYTES);
+
+    const entry = await createEntry(
+      { value, contentType, ttlSeconds: lifetime.ttl, swrSeconds: lifetime.swr, tags: lifetime.tags },
+      Date.now(),
+    );
+    const result = await store.set(key, entry, { onlyIfAbsent });
+    if (result.status === "exists") throw new ApiError(412, "precondition_failed", "An entry exists under this key (If-None-Match: *)");
+
+    stats.add(key.tenant, "sets");
+    stats.add(key.tenant, "bytesIn", value.byteLength);
+    c.header("ETag", entry.etag);
+    if (result.durability === "memory") {
+      stats.add(key.tenant, "memoryOnlyWrites");
+      return c.json({ stored: "memory", etag: entry.etag }, 202);
+    }
+    return c.json({ stored: "redis", etag: entry.etag }, 201);
+  })
+  .get("/*", async (c) => {
+    const { store, stats } = c.var.services;
+    const key = cacheKeyFromPath(c, PREFIX);
+    const lookup = await store.get(key);
+    const now = Date.now();
+    if (!lookup) {
+      stats.add(key.tenant, "misses");
+      throw new ApiError(404, "not_found", "No entry under this key", { "X-Cache": "MISS" });
+    }
+    const status = cacheStatus(lookup, now);
+    stats.add(key.tenant, status === "STALE" ? "staleServed" : status === "HIT-L1" ? "l1Hits" : "l2Hits");
+    const headers = entryHeaders(lookup.entry, status, now);
+    if (matchesIfNoneMatch(c.req.header("If-None-Match"), lookup.entry.etag)) return c.body(null, 304, headers);
+    if (c.req.method === "GET") stats.add(key.tenant, "bytesOut", lookup.entry.value.byteLength);
+    return c.body(lookup.entry.value as Uint8Array<ArrayBuffer>, 200, headers);
+  })
+  .delete("/*", async (c) => {
+    const { store, stats } = c.var.services;
+    const key = cacheKeyFromPath(c, PREFIX);
+    await store.delete(key);
+    stats.add(key.tenant, "deletes");
+    return c.body(null, 204);
+  })
+  .all("/*", methodNotAllowed("GET, HEAD, PUT, DELETE"));
+
+function splitTags(raw: string | undefined): string[] | undefined {
+  return raw === undefined || raw === "" ? undefined : raw.split(",").map((tag) => tag.trim());
+}
+
+function ifNoneMatchStar(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === "*") return true;
+  throw new ApiError(400, "bad_request", "On PUT, If-None-Match accepts only '*'");
+}

@@ -1,0 +1,18 @@
+import { createMiddleware } from "hono/factory";
+import { errorBody } from "../../shared/errors";
+import { servicesFor } from "../../shared/services";
+import type { AppEnv } from "../app-env";
+
+/**
+ * Parses the env once per isolate and puts the isolate's services on the context. A bad env is
+ * a JSON 500 naming each bad variable and what is wrong with it, never its value.
+ */
+export const withServices = createMiddleware<AppEnv>(async function withServices(c, next) {
+  const result = await servicesFor(c.env);
+  if (!result.ok) {
+    console.error(JSON.stringify({ level: "error", msg: "invalid configuration", requestId: c.var.requestId, problems: result.problems }));
+    return c.json(errorBody("misconfigured", `edge-cache is misconfigured: ${result.problems.join("; ")}`), 500);
+  }
+  c.set("services", result.services);
+  await next();
+});

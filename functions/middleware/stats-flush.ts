@@ -1,0 +1,19 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env";
+
+/**
+ * After the response, hands a due stats flush to `waitUntil`: counters never add a round trip
+ * to a request, and one flush per interval carries every tenant's counts.
+ */
+export const statsFlush = createMiddleware<AppEnv>(async function statsFlush(c, next) {
+  await next();
+  const { stats, redis } = c.var.services;
+  if (c.res.status >= 500) stats.add(c.var.tenant, "errors");
+  if (!redis || !stats.isFlushDue()) return;
+  const flush = stats.flush(redis);
+  try {
+    c.executionCtx.waitUntil(flush);
+  } catch {
+    // No execution context (a direct app.request in tests): the flush still runs on its own.
+  }
+});

@@ -1,0 +1,32 @@
+import { Hono } from "hono";
+import { addCounters, emptyCounters, hitRatio } from "../shared/stats/counters";
+import { readFlushedCounters } from "../shared/stats/stats-reader";
+import type { AppEnv } from "./app-env";
+import { methodNotAllowed } from "./http/method-not-allowed";
+
+/**
+ * GET /v1/stats: the calling tenant's counters summed over every isolate (what they flushed to
+ * Redis, plus what this isolate has not flushed yet), and its share of this isolate's L1.
+ * `complete: false` means Redis could not be read and only this isolate's counts are shown.
+ */
+export const stats = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const { redis, stats: buffer, store, config } = c.var.services;
+    const tenant = c.var.tenant;
+    const counters = emptyCounters();
+    let complete = true;
+    if (redis) {
+      const flushed = await store.breaker.run(() => readFlushedCounters(redis, tenant));
+      if (flushed.ok) addCounters(counters, flushed.value);
+      else complete = false;
+    }
+    addCounters(counters, buffer.unflushed(tenant));
+    return c.json({
+      tenant,
+      complete,
+      counters,
+      hitRatio: hitRatio(counters),
+      l1: { ...store.l1.tenantUsage(tenant), isolateBudgetBytes: config.L1_BUDGET_BYTES },
+    });
+  })
+  .all("/", methodNotAllowed("GET"));

@@ -1,0 +1,12 @@
+import { Hono } from "hono";
+import type { AppEnv } from "./app-env";
+
+/**
+ * DELETE /v1/cache: every entry of the calling tenant disappears at once. It raises the
+ * tenant's clear watermark (one command, whatever the tenant holds); old entries stay invisible
+ * until Redis expires them. No pattern from the client is ever involved.
+ */
+export const tenantClear = new Hono<AppEnv>().delete("/", async (c) => {
+  await c.var.services.store.clear(c.var.tenant);
+  return c.body(null, 204);
+});

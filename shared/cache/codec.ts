@@ -1,0 +1,118 @@
+import { fromBase64, toBase64, tryDecodeUtf8 } from "../encoding";
+import type { Entry } from "./entry";
+
+/**
+ * How an entry is laid out as one Redis string: a JSON header line, `\n`, then the payload.
+ *
+ *   {"v":7,"ct":"text/plain","et":"\"ab…\"","c":…,"f":…,"s":…,"t":["a"],"e":"t"}\n<payload>
+ *
+ * The Upstash REST API carries UTF-8 JSON strings only, so the payload is the value itself when
+ * it is valid UTF-8 (`e:"t"`), its base64 otherwise (`e:"b"`), or base64 of its gzip when that
+ * is smaller (`e:"z"`). The Lua scripts read `v` and `t` from the header; `v` is written first
+ * and by the script itself, so the header is sent without it.
+ */
+
+type PayloadEncoding = "t" | "b" | "z";
+
+interface Header {
+  v: number;
+  ct: string;
+  et: string;
+  c: number;
+  f: number;
+  s: number;
+  t: string[];
+  e: PayloadEncoding;
+}
+
+export interface EncodedEntry {
+  /** Header JSON without its opening `{"v":N,`; the set script prepends it. */
+  headerTail: string;
+  payload: string;
+}
+
+export interface CodecOptions {
+  /** Values at least this large are gzipped when that makes them smaller. @default 1024 */
+  compressionThresholdBytes: number;
+}
+
+const encoder = new TextEncoder();
+
+export async function encodeEntry(entry: Entry, options: CodecOptions): Promise<EncodedEntry> {
+  const { encoding, payload } = await encodePayload(entry.value, options);
+  const header: Omit<Header, "v"> = {
+    ct: entry.contentType,
+    et: entry.etag,
+    c: entry.createdAt,
+    f: entry.freshUntil,
+    s: entry.staleUntil,
+    t: [...entry.tags],
+    e: encoding,
+  };
+  return { headerTail: JSON.stringify(header).slice(1), payload };
+}
+
+export class EntryCodecError extends Error {
+  override name = "EntryCodecError";
+}
+
+export async function decodeEntry(raw: string): Promise<Entry> {
+  const newline = raw.indexOf("\n");
+  if (newline < 0) throw new EntryCodecError("edge-cache: stored entry has no header line");
+  let header: Header;
+  try {
+    header = JSON.parse(raw.slice(0, newline)) as Header;
+  } catch {
+    throw new EntryCodecError("edge-cache: stored entry header is not JSON");
+  }
+  const value = await decodePayload(raw.slice(newline + 1), header.e);
+  return {
+    value,
+    contentType: header.ct,
+    etag: header.et,
+    createdAt: header.c,
+    freshUntil: header.f,
+    staleUntil: header.s,
+    tags: header.t,
+    version: header.v,
+  };
+}
+
+async function encodePayload(value: Uint8Array, options: CodecOptions): Promise<{ encoding: PayloadEncoding; payload: string }> {
+  const text = tryDecodeUtf8(value);
+  const plain = text === undefined ? { encoding: "b" as const, payload: toBase64(value) } : { encoding: "t" as const, payload: text };
+  if (value.byteLength < options.compressionThresholdBytes) return plain;
+  const compressed = toBase64(await gzip(value));
+  // Text is stored as UTF-8 bytes: compare in the units Redis will hold.
+  const plainBytes = plain.encoding === "t" ? value.byteLength : plain.payload.length;
+  return compressed.length < plainBytes ? { encoding: "z", payload: compressed } : plain;
+}
+
+async function decodePayload(payload: string, encoding: PayloadEncoding): Promise<Uint8Array> {
+  switch (encoding) {
+    case "t":
+      return encoder.encode(payload);
+    case "b":
+      return fromBase64(payload);
+    case "z":
+      return gunzip(fromBase64(payload));
+    default:
+      throw new EntryCodecError(`edge-cache: unknown payload encoding ${JSON.stringify(encoding)}`);
+  }
+}
+
+async function gzip(value: Uint8Array): Promise<Uint8Array> {
+  return collect(bodyOf(value).pipeThrough(new CompressionStream("gzip")));
+}
+
+async function gunzip(value: Uint8Array): Promise<Uint8Array> {
+  return collect(bodyOf(value).pipeThrough(new DecompressionStream("gzip")));
+}
+
+function bodyOf(value: Uint8Array): ReadableStream<Uint8Array> {
+  return new Response(value as Uint8Array<ArrayBuffer>).body as ReadableStream<Uint8Array>;
+}
+
+async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}

@@ -1,0 +1,82 @@
+import { digestHex } from "../encoding";
+import type { TenantId } from "./keys";
+
+/**
+ * One cached value with everything needed to serve it. Times are milliseconds since the epoch.
+ * An entry is fresh until `freshUntil`, may be served stale until `staleUntil` (its swr window),
+ * and is gone after that: Redis expires it on its own at `staleUntil`.
+ */
+export interface Entry {
+  readonly value: Uint8Array;
+  readonly contentType: string;
+  /** Strong validator of the value bytes and content type, quoted as HTTP wants it. */
+  readonly etag: string;
+  readonly createdAt: number;
+  readonly freshUntil: number;
+  readonly staleUntil: number;
+  readonly tags: readonly string[];
+  /** Position in the tenant's write sequence in Redis; 0 for entries that never reached Redis. */
+  readonly version: number;
+}
+
+export interface EntryInput {
+  value: Uint8Array;
+  contentType: string;
+  /** Seconds the entry is fresh. */
+  ttlSeconds: number;
+  /** Seconds after that in which a stale copy may still be served. */
+  swrSeconds: number;
+  tags: readonly string[];
+}
+
+export const DEFAULT_CONTENT_TYPE = "application/octet-stream";
+
+export async function createEntry(input: EntryInput, now: number): Promise<Entry> {
+  const freshUntil = now + input.ttlSeconds * 1000;
+  return {
+    value: input.value,
+    contentType: input.contentType,
+    etag: await computeEtag(input.value, input.contentType),
+    createdAt: now,
+    freshUntil,
+    staleUntil: freshUntil + input.swrSeconds * 1000,
+    tags: [...new Set(input.tags)],
+    version: 0,
+  };
+}
+
+const encoder = new TextEncoder();
+
+/** SHA-256 over content type and value, so a re-set of identical bytes keeps its ETag. */
+export async function computeEtag(value: Uint8Array, contentType: string): Promise<string> {
+  const typeBytes = encoder.encode(`${contentType}\n`);
+  const material = new Uint8Array(typeBytes.byteLength + value.byteLength);
+  material.set(typeBytes);
+  material.set(value, typeBytes.byteLength);
+  return `"${(await digestHex("SHA-256", material)).slice(0, 24)}"`;
+}
+
+export function isFresh(entry: Entry, now: number): boolean {
+  return now < entry.freshUntil;
+}
+
+export function isServable(entry: Entry, now: number): boolean {
+  return now < entry.staleUntil;
+}
+
+/** Whole seconds of freshness left, for `Cache-Control: max-age`. */
+export function remainingFreshSeconds(entry: Entry, now: number): number {
+  return Math.max(0, Math.floor((entry.freshUntil - now) / 1000));
+}
+
+export function ageSeconds(entry: Entry, now: number): number {
+  return Math.max(0, Math.floor((now - entry.createdAt) / 1000));
+}
+
+/** Estimated heap bytes an entry holds, for the L1 byte budget. */
+export function entryFootprint(tenant: TenantId, key: string, entry: Entry): number {
+  let tagChars = 0;
+  for (const tag of entry.tags) tagChars += tag.length;
+  // Strings are UTF-16 on the heap; ~200 bytes cover the objects, the map slot and the node.
+  return entry.value.byteLength + 2 * (tenant.length + key.length + entry.contentType.length + entry.etag.length + tagChars) + 200;
+}

@@ -1,0 +1,78 @@
+/**
+ * The only place that builds Redis keys. Layout, for tenant `t` and cache key `k`:
+ *
+ *   ec:t:e:k   an entry (the cache key's bytes follow the third colon unchanged)
+ *   ec:t:m     the tenant's meta hash: write sequence, clear watermark, tag watermarks
+ *   ec:t:s     the tenant's aggregated stats
+ *
+ * Tenant ids cannot contain `:`, so the tenant ends at the second colon and everything after
+ * `ec:t:e:` is the key: two different (tenant, key) pairs never share a Redis key. Tenant ids
+ * also exclude glob characters, so a SCAN over `entryPattern(t)` matches only that tenant.
+ */
+
+export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+export const MAX_KEY_BYTES = 512;
+
+export type TenantId = string & { readonly __brand: "TenantId" };
+
+export interface EntryKey {
+  readonly tenant: TenantId;
+  readonly key: string;
+}
+
+export function isTenantId(value: string): value is TenantId {
+  return TENANT_ID_PATTERN.test(value);
+}
+
+export function toTenantId(value: string): TenantId {
+  if (!isTenantId(value)) throw new TypeError(`edge-cache: invalid tenant id ${JSON.stringify(value)}`);
+  return value;
+}
+
+const encoder = new TextEncoder();
+
+/** Cache keys are 1 to 512 bytes of UTF-8; any characters are allowed. */
+export function keyByteLength(key: string): number {
+  return encoder.encode(key).byteLength;
+}
+
+export function isValidKey(key: string): boolean {
+  if (key.length === 0 || key.length > MAX_KEY_BYTES) return false;
+  if (!key.isWellFormed()) return false;
+  return keyByteLength(key) <= MAX_KEY_BYTES;
+}
+
+const tenantRoot = (tenant: TenantId) => `ec:${tenant}:`;
+
+export function entryRedisKey({ tenant, key }: EntryKey): string {
+  return `${tenantRoot(tenant)}e:${key}`;
+}
+
+export function metaRedisKey(tenant: TenantId): string {
+  return `${tenantRoot(tenant)}m`;
+}
+
+export function statsRedisKey(tenant: TenantId): string {
+  return `${tenantRoot(tenant)}s`;
+}
+
+/** Marks one stats flush as applied, so a retried flush never counts twice. */
+export function statsFlushRedisKey(tenant: TenantId, flushId: string): string {
+  return `${tenantRoot(tenant)}f:${flushId}`;
+}
+
+/** SCAN MATCH pattern for every entry key of one tenant (tenant ids hold no glob characters). */
+export function entryPattern(tenant: TenantId): string {
+  return `${tenantRoot(tenant)}e:*`;
+}
+
+/** Inverse of entryRedisKey; undefined for any Redis key that is not an entry key. */
+export function parseEntryRedisKey(redisKey: string): EntryKey | undefined {
+  const match = /^ec:([^:]+):e:/.exec(redisKey);
+  if (!match?.[1] || !isTenantId(match[1])) return undefined;
+  const key = redisKey.slice(match[0].length);
+  return isValidKey(key) ? { tenant: match[1], key } : undefined;
+}
+
+/** The in-memory (L1) map key: the same injective layout, so L1 and L2 agree on identity. */
+export const memoryKey = entryRedisKey;

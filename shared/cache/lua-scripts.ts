@@ -1,0 +1,96 @@
+import { digestHex } from "../encoding";
+
+/**
+ * Server-side checks that make a read, write, clear or invalidation one command each.
+ *
+ * Every tenant has a meta hash (keys.ts) holding `seq`, a counter bumped by each write, clear
+ * and invalidation. An entry records the `seq` of its write as `v`. A clear stores its own seq
+ * as `clear`; invalidating tag T stores it as `tag:T`. An entry is visible only while `v` is
+ * above both watermarks, so clear and invalidate are O(1) and old entries expire by their TTL.
+ */
+
+// Shared by the read and the conditional write. Returns the header of a visible entry, or nil.
+const VISIBLE = `
+local function visible(raw, meta)
+  if not raw then return nil end
+  local nl = string.find(raw, '\\n', 1, true)
+  if not nl then return nil end
+  local h = cjson.decode(string.sub(raw, 1, nl - 1))
+  local fields = {'clear'}
+  for i, tag in ipairs(h.t) do fields[i + 1] = 'tag:' .. tag end
+  local marks = redis.call('HMGET', meta, unpack(fields))
+  for i = 1, #marks do
+    if marks[i] and tonumber(marks[i]) >= h.v then return nil end
+  end
+  return h
+end
+`;
+
+export interface LuaScript {
+  readonly name: string;
+  readonly source: string;
+}
+
+/**
+ * KEYS: entry, meta. ARGV: the version the caller already holds, or 0.
+ * Returns nil (absent or invalidated), the version as an integer (caller's copy is current),
+ * or the raw entry.
+ */
+export const getEntryScript: LuaScript = {
+  name: "get-entry",
+  source: `${VISIBLE}
+local raw = redis.call('GET', KEYS[1])
+local h = visible(raw, KEYS[2])
+if not h then return false end
+if tonumber(ARGV[1]) == h.v then return h.v end
+return raw
+`,
+};
+
+/**
+ * KEYS: entry, meta. ARGV: header tail, payload, expiry in ms, '1' to store only if absent.
+ * Returns the entry's version, or 0 when a visible entry exists and only-if-absent was asked.
+ */
+export const setEntryScript: LuaScript = {
+  name: "set-entry",
+  source: `${VISIBLE}
+if ARGV[4] == '1' and visible(redis.call('GET', KEYS[1]), KEYS[2]) then return 0 end
+local v = redis.call('HINCRBY', KEYS[2], 'seq', 1)
+redis.call('SET', KEYS[1], '{"v":' .. v .. ',' .. ARGV[1] .. '\\n' .. ARGV[2], 'PX', ARGV[3])
+return v
+`,
+};
+
+/** KEYS: meta. ARGV: field names to set to a fresh seq ('clear' or 'tag:<name>'). Returns it. */
+export const raiseWatermarksScript: LuaScript = {
+  name: "raise-watermarks",
+  source: `
+local v = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+for i = 1, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], v) end
+return v
+`,
+};
+
+/**
+ * KEYS: stats hash, flush marker. ARGV: marker TTL in seconds, then field/delta pairs.
+ * The marker makes a retried flush a no-op, so counters never count twice. Returns 1 if applied.
+ */
+export const flushStatsScript: LuaScript = {
+  name: "flush-stats",
+  source: `
+if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+for i = 2, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+return 1
+`,
+};
+
+const shaCache = new Map<string, string>();
+
+/** SHA-1 of the script source, as EVALSHA wants it. */
+export async function scriptSha(script: LuaScript): Promise<string> {
+  const cached = shaCache.get(script.source);
+  if (cached) return cached;
+  const hex = await digestHex("SHA-1", script.source);
+  shaCache.set(script.source, hex);
+  return hex;
+}

@@ -1,0 +1,172 @@
+import { type Entry, entryFootprint, isServable } from "./entry";
+import { type EntryKey, memoryKey, type TenantId } from "./keys";
+import { SieveCache } from "./sieve-cache";
+import {
+  type DeleteResult,
+  type Durability,
+  type Lookup,
+  type Operation,
+  type OperationResult,
+  runSequentially,
+  type SetOptions,
+  type SetResult,
+  type Store,
+} from "./store";
+
+/** One entry as this isolate holds it. */
+export interface MemoryRecord {
+  tenant: TenantId;
+  entry: Entry;
+  /** Until when this copy may be served without asking Redis again (the L1 freshness cap). */
+  checkedUntil: number;
+  /** Until when it is kept at all: its stale window, plus the stale-if-error grace in L1. */
+  retainUntil: number;
+  durability: Durability;
+  /** This isolate's write sequence at store time, compared with clear and tag watermarks. */
+  localSeq: number;
+}
+
+export interface MemoryStoreOptions {
+  /** Heap bytes the entries may hold, estimated per entry. @default 32 MiB */
+  budgetBytes?: number;
+  /** Distinct invalidated tags remembered per tenant before falling back to a whole clear. @default 10000 */
+  maxTagWatermarks?: number;
+  now?: () => number;
+}
+
+interface TenantMarks {
+  cleared: number;
+  tags: Map<string, number>;
+}
+
+export interface MemoryUsage {
+  entries: number;
+  bytes: number;
+  budgetBytes: number;
+}
+
+/**
+ * The per-isolate tier. Used alone it is the whole store (memory-only mode, full TTLs); inside
+ * TieredStore it is L1 and its records carry how long they may go unchecked. Clears and tag
+ * invalidations are O(1) watermarks checked on read, never scans.
+ */
+export class MemoryStore implements Store {
+  readonly #cache: SieveCache<MemoryRecord>;
+  readonly #marks = new Map<TenantId, TenantMarks>();
+  readonly #usageByTenant = new Map<TenantId, { entries: number; bytes: number }>();
+  readonly #maxTagWatermarks: number;
+  readonly #now: () => number;
+  #seq = 0;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.#cache = new SieveCache<MemoryRecord>({
+      budgetBytes: options.budgetBytes ?? 32 * 1024 * 1024,
+      onRemove: (_key, record, bytes) => this.#account(record.tenant, -1, -bytes),
+    });
+    this.#maxTagWatermarks = options.maxTagWatermarks ?? 10_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  usage(): MemoryUsage {
+    return { entries: this.#cache.size, bytes: this.#cache.bytes, budgetBytes: this.#cache.budgetBytes };
+  }
+
+  /** One tenant's share of this isolate's L1 (cleared or invalidated copies count until evicted). */
+  tenantUsage(tenant: TenantId): { entries: number; bytes: number } {
+    return { ...(this.#usageByTenant.get(tenant) ?? { entries: 0, bytes: 0 }) };
+  }
+
+  /** The record under a key if it is still kept and not cleared or invalidated. */
+  record(key: EntryKey): MemoryRecord | undefined {
+    const id = memoryKey(key);
+    const record = this.#cache.get(id);
+    if (!record) return undefined;
+    if (this.#now() >= record.retainUntil || this.#isInvalidated(key.tenant, record)) {
+      this.#cache.delete(id);
+      return undefined;
+    }
+    return record;
+  }
+
+  /** Stores a copy with explicit L1 bounds; false when it alone exceeds the budget. */
+  put(key: EntryKey, entry: Entry, bounds: Pick<MemoryRecord, "checkedUntil" | "retainUntil" | "durability">): boolean {
+    const record: MemoryRecord = { tenant: key.tenant, entry, ...bounds, localSeq: ++this.#seq };
+    const bytes = entryFootprint(key.tenant, key.key, entry);
+    const stored = this.#cache.set(memoryKey(key), record, bytes);
+    if (stored) this.#account(key.tenant, 1, bytes);
+    return stored;
+  }
+
+  #account(tenant: TenantId, entries: number, bytes: number): void {
+    const usage = this.#usageByTenant.get(tenant) ?? { entries: 0, bytes: 0 };
+    usage.entries += entries;
+    usage.bytes += bytes;
+    if (usage.entries === 0) this.#usageByTenant.delete(tenant);
+    else this.#usageByTenant.set(tenant, usage);
+  }
+
+  /** Extends how long a copy may go unchecked, after Redis confirmed it unchanged. */
+  markChecked(key: EntryKey, checkedUntil: number): void {
+    const record = this.#cache.peek(memoryKey(key));
+    if (record) record.checkedUntil = checkedUntil;
+  }
+
+  drop(key: EntryKey): void {
+    this.#cache.delete(memoryKey(key));
+  }
+
+  async get(key: EntryKey): Promise<Lookup | undefined> {
+    const record = this.record(key);
+    if (!record || !isServable(record.entry, this.#now())) return undefined;
+    return { entry: record.entry, tier: "l1", degraded: false };
+  }
+
+  async set(key: EntryKey, entry: Entry, options: SetOptions = {}): Promise<SetResult> {
+    if (options.onlyIfAbsent && (await this.get(key))) return { status: "exists" };
+    this.put(key, entry, { checkedUntil: entry.staleUntil, retainUntil: entry.staleUntil, durability: "memory" });
+    return { status: "stored", durability: "memory", entry };
+  }
+
+  async delete(key: EntryKey): Promise<DeleteResult> {
+    this.drop(key);
+    return { status: "deleted", durability: "memory" };
+  }
+
+  batch(operations: readonly Operation[]): Promise<OperationResult[]> {
+    return runSequentially(this, operations);
+  }
+
+  async clear(tenant: TenantId): Promise<void> {
+    const marks = this.#marksOf(tenant);
+    marks.cleared = ++this.#seq;
+    marks.tags.clear();
+  }
+
+  async invalidateTags(tenant: TenantId, tags: readonly string[]): Promise<void> {
+    const marks = this.#marksOf(tenant);
+    const seq = ++this.#seq;
+    for (const tag of tags) marks.tags.set(tag, seq);
+    // Forgetting tags could resurrect entries; clearing the tenant's copies is the safe overreach.
+    if (marks.tags.size > this.#maxTagWatermarks) await this.clear(tenant);
+  }
+
+  #marksOf(tenant: TenantId): TenantMarks {
+    let marks = this.#marks.get(tenant);
+    if (!marks) {
+      marks = { cleared: 0, tags: new Map() };
+      this.#marks.set(tenant, marks);
+    }
+    return marks;
+  }
+
+  #isInvalidated(tenant: TenantId, record: MemoryRecord): boolean {
+    const marks = this.#marks.get(tenant);
+    if (!marks) return false;
+    if (record.localSeq <= marks.cleared) return true;
+    for (const tag of record.entry.tags) {
+      const mark = marks.tags.get(tag);
+      if (mark !== undefined && record.localSeq <= mark) return true;
+    }
+    return false;
+  }
+}

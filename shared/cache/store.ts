@@ -1,0 +1,81 @@
+import type { Entry } from "./entry";
+import type { EntryKey, TenantId } from "./keys";
+
+/**
+ * The port every storage tier implements: memory (L1), Upstash (L2) and their tiered
+ * composition. One contract test suite (test/helpers/worker/store-contract.ts) runs against each.
+ */
+export interface Store {
+  /** A servable entry (not past its stale window) or undefined. */
+  get(key: EntryKey): Promise<Lookup | undefined>;
+  set(key: EntryKey, entry: Entry, options?: SetOptions): Promise<SetResult>;
+  delete(key: EntryKey): Promise<DeleteResult>;
+  /** All operations in one round trip where the tier has round trips; results in input order. */
+  batch(operations: readonly Operation[]): Promise<OperationResult[]>;
+  /** Drops every entry of one tenant, in time independent of how many it has. */
+  clear(tenant: TenantId): Promise<void>;
+  /** After this resolves, no get returns an entry carrying one of these tags. */
+  invalidateTags(tenant: TenantId, tags: readonly string[]): Promise<void>;
+}
+
+export type Tier = "l1" | "l2";
+
+export interface Lookup {
+  entry: Entry;
+  tier: Tier;
+  /**
+   * True when this copy was served past the point where it should have been checked against
+   * Redis, because Redis could not answer (stale-if-error).
+   */
+  degraded: boolean;
+}
+
+export interface SetOptions {
+  /** Store only when no servable entry exists under the key. @default false */
+  onlyIfAbsent?: boolean;
+}
+
+/** Where a stored value lives: in Redis, or only in this isolate's memory. */
+export type Durability = "redis" | "memory";
+
+export type SetResult = { status: "stored"; durability: Durability; entry: Entry } | { status: "exists" };
+
+export type DeleteResult = { status: "deleted"; durability: Durability };
+
+export type Operation =
+  | { type: "get"; key: EntryKey }
+  | { type: "set"; key: EntryKey; entry: Entry; options?: SetOptions }
+  | { type: "delete"; key: EntryKey };
+
+export type OperationResult =
+  | { type: "get"; lookup: Lookup | undefined }
+  | { type: "set"; result: SetResult }
+  | { type: "delete"; result: DeleteResult }
+  | { type: "error"; error: StoreUnavailableError };
+
+/** Redis could not be reached or did not answer usefully in time. Never a client's fault. */
+export class StoreUnavailableError extends Error {
+  override name = "StoreUnavailableError";
+  constructor(message: string, options?: ErrorOptions) {
+    super(`edge-cache (upstash): ${message}`, options);
+  }
+}
+
+/** Runs a batch one operation at a time, for tiers without round trips to save. */
+export async function runSequentially(store: Store, operations: readonly Operation[]): Promise<OperationResult[]> {
+  const results: OperationResult[] = [];
+  for (const op of operations) {
+    switch (op.type) {
+      case "get":
+        results.push({ type: "get", lookup: await store.get(op.key) });
+        break;
+      case "set":
+        results.push({ type: "set", result: await store.set(op.key, op.entry, op.options) });
+        break;
+      case "delete":
+        results.push({ type: "delete", result: await store.delete(op.key) });
+        break;
+    }
+  }
+  return results;
+}

@@ -1,0 +1,211 @@
+import type { CircuitBreaker } from "./circuit-breaker";
+import { type Entry, isServable } from "./entry";
+import { type EntryKey, memoryKey, type TenantId } from "./keys";
+import type { MemoryRecord, MemoryStore } from "./memory-store";
+import {
+  type DeleteResult,
+  type Lookup,
+  type Operation,
+  type OperationResult,
+  runSequentially,
+  type SetOptions,
+  type SetResult,
+  type Store,
+  StoreUnavailableError,
+} from "./store";
+import type { UpstashStore } from "./upstash-store";
+
+export interface TieredStoreOptions {
+  l1: MemoryStore;
+  /** Absent in memory-only mode: L1 is then the store, with full TTLs. */
+  l2?: UpstashStore | undefined;
+  breaker: CircuitBreaker;
+  /** How long an L1 copy is served before Redis is asked again; bounds cross-isolate staleness. */
+  l1MaxTtlMs: number;
+  /** How long past its stale window an L1 copy is kept to serve while Redis fails. */
+  l1GraceMs: number;
+  now?: () => number;
+}
+
+/**
+ * L1 in front of L2. Reads are served from L1 while the copy is within `l1MaxTtlMs` of its last
+ * check, otherwise revalidated against Redis (sending the version held, so an unchanged entry
+ * costs no payload). Redis failures never reach the caller when L1 can answer: reads fall back
+ * to the retained copy (degraded), writes to memory only (reported as such).
+ */
+export class TieredStore implements Store {
+  readonly l1: MemoryStore;
+  readonly l2: UpstashStore | undefined;
+  readonly breaker: CircuitBreaker;
+  readonly #l1MaxTtlMs: number;
+  readonly #l1GraceMs: number;
+  readonly #now: () => number;
+
+  constructor(options: TieredStoreOptions) {
+    this.l1 = options.l1;
+    this.l2 = options.l2;
+    this.breaker = options.breaker;
+    this.#l1MaxTtlMs = options.l1MaxTtlMs;
+    this.#l1GraceMs = options.l1GraceMs;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async get(key: EntryKey): Promise<Lookup | undefined> {
+    const record = this.l1.record(key);
+    const now = this.#now();
+    if (record && now < record.checkedUntil && isServable(record.entry, now)) return { entry: record.entry, tier: "l1", degraded: false };
+    const l2 = this.l2;
+    if (!l2) return undefined;
+
+    const known = record?.durability === "redis" ? record.entry.version : 0;
+    const answer = await this.breaker.run(() => l2.revalidate(key, known));
+    if (!answer.ok) return this.#fallbackRead(record, now);
+    const revalidation = answer.value;
+    switch (revalidation.status) {
+      case "absent":
+        this.l1.drop(key);
+        return undefined;
+      case "unchanged": {
+        const entry = (record as MemoryRecord).entry;
+        this.l1.markChecked(key, this.#checkedUntil(entry, now));
+        return isServable(entry, now) ? { entry, tier: "l2", degraded: false } : undefined;
+      }
+      case "changed":
+        this.#remember(key, revalidation.entry, now);
+        return isServable(revalidation.entry, now) ? { entry: revalidation.entry, tier: "l2", degraded: false } : undefined;
+    }
+  }
+
+  async set(key: EntryKey, entry: Entry, options: SetOptions = {}): Promise<SetResult> {
+    const l2 = this.l2;
+    if (!l2) return this.l1.set(key, entry, options);
+    const answer = await this.breaker.run(() => l2.set(key, entry, options));
+    if (answer.ok) {
+      if (answer.value.status === "stored") this.#remember(key, answer.value.entry, this.#now());
+      return answer.value;
+    }
+    return this.#fallbackWrite(key, entry, options);
+  }
+
+  async delete(key: EntryKey): Promise<DeleteResult> {
+    this.l1.drop(key);
+    const l2 = this.l2;
+    if (!l2) return { status: "deleted", durability: "memory" };
+    const answer = await this.breaker.run(() => l2.delete(key));
+    if (!answer.ok) throw asUnavailable(answer.error);
+    return answer.value;
+  }
+
+  async clear(tenant: TenantId): Promise<void> {
+    await this.l1.clear(tenant);
+    const l2 = this.l2;
+    if (!l2) return;
+    const answer = await this.breaker.run(() => l2.clear(tenant));
+    if (!answer.ok) throw asUnavailable(answer.error);
+  }
+
+  async invalidateTags(tenant: TenantId, tags: readonly string[]): Promise<void> {
+    await this.l1.invalidateTags(tenant, tags);
+    const l2 = this.l2;
+    if (!l2) return;
+    const answer = await this.breaker.run(() => l2.invalidateTags(tenant, tags));
+    if (!answer.ok) throw asUnavailable(answer.error);
+  }
+
+  async batch(operations: readonly Operation[]): Promise<OperationResult[]> {
+    const l2 = this.l2;
+    if (!l2) return runSequentially(this, operations);
+    const now = this.#now();
+    const results: (OperationResult | undefined)[] = new Array(operations.length);
+    const remote: number[] = [];
+    // A get may be answered from L1 only if no earlier operation of this batch writes its key.
+    const written = new Set<string>();
+    operations.forEach((op, index) => {
+      if (op.type === "get" && !written.has(memoryKey(op.key))) {
+        const record = this.l1.record(op.key);
+        if (record && now < record.checkedUntil && isServable(record.entry, now)) {
+          results[index] = { type: "get", lookup: { entry: record.entry, tier: "l1", degraded: false } };
+          return;
+        }
+      }
+      if (op.type !== "get") written.add(memoryKey(op.key));
+      remote.push(index);
+    });
+
+    if (remote.length > 0) {
+      const answer = await this.breaker.run(() => l2.batch(remote.map((index) => operations[index] as Operation)));
+      for (const [i, index] of remote.entries()) {
+        const op = operations[index] as Operation;
+        const result = answer.ok ? answer.value[i] : undefined;
+        results[index] =
+          result && result.type !== "error"
+            ? this.#absorb(op, result, now)
+            : await this.#fallback(op, now, answer.ok ? result?.error : answer.error);
+      }
+    }
+    return results as OperationResult[];
+  }
+
+  /** Mirrors a successful L2 result into L1. */
+  #absorb(op: Operation, result: OperationResult, now: number): OperationResult {
+    if (result.type === "get") {
+      if (result.lookup) this.#remember(op.key, result.lookup.entry, now);
+      else this.l1.drop(op.key);
+    } else if (result.type === "set" && result.result.status === "stored") {
+      this.#remember(op.key, result.result.entry, now);
+    } else if (result.type === "delete") {
+      this.l1.drop(op.key);
+    }
+    return result;
+  }
+
+  async #fallback(op: Operation, now: number, error: unknown): Promise<OperationResult> {
+    switch (op.type) {
+      case "get": {
+        const lookup = this.#fallbackReadOrNothing(this.l1.record(op.key), now);
+        return lookup ? { type: "get", lookup } : { type: "error", error: asUnavailable(error) };
+      }
+      case "set":
+        return { type: "set", result: await this.#fallbackWrite(op.key, op.entry, op.options ?? {}) };
+      case "delete":
+        this.l1.drop(op.key);
+        return { type: "error", error: asUnavailable(error) };
+    }
+  }
+
+  #fallbackRead(record: MemoryRecord | undefined, now: number): Lookup {
+    const lookup = this.#fallbackReadOrNothing(record, now);
+    if (!lookup) throw new StoreUnavailableError("Redis is unavailable and this isolate holds no copy");
+    return lookup;
+  }
+
+  #fallbackReadOrNothing(record: MemoryRecord | undefined, now: number): Lookup | undefined {
+    return record && now < record.retainUntil ? { entry: record.entry, tier: "l1", degraded: true } : undefined;
+  }
+
+  async #fallbackWrite(key: EntryKey, entry: Entry, options: SetOptions): Promise<SetResult> {
+    if (options.onlyIfAbsent) {
+      const record = this.l1.record(key);
+      if (record && isServable(record.entry, this.#now())) return { status: "exists" };
+    }
+    // Only this isolate will see it, for its whole lifetime: there is no newer copy to check.
+    this.l1.put(key, entry, { checkedUntil: entry.staleUntil, retainUntil: entry.staleUntil, durability: "memory" });
+    return { status: "stored", durability: "memory", entry };
+  }
+
+  #remember(key: EntryKey, entry: Entry, now: number): void {
+    this.l1.put(key, entry, {
+      checkedUntil: this.#checkedUntil(entry, now),
+      retainUntil: entry.staleUntil + this.#l1GraceMs,
+      durability: "redis",
+    });
+  }
+
+  #checkedUntil(entry: Entry, now: number): number {
+    return Math.min(now + this.#l1MaxTtlMs, entry.staleUntil);
+  }
+}
+
+function asUnavailable(error: unknown): StoreUnavailableError {
+  return error instanceof StoreUnavailableError ? error : new StoreUnavailableError("Redis is unavailable", { cause: error });
+}

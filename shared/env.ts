@@ -1,0 +1,101 @@
+import { z } from "zod";
+
+const seconds = (fallback: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(0).max(max).default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalSecret = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+/**
+ * Vars and secrets, parsed once per isolate. Every field has the default documented in README.md;
+ * wrangler.toml repeats the non-secret ones so `wrangler dev` and production agree.
+ */
+export const envSchema = z
+  .object({
+    /** `auto`: Redis when UPSTASH_REDIS_REST_URL is set, else memory-only. */
+    EDGE_CACHE_STORE: z.enum(["auto", "redis", "memory"]).default("auto"),
+    UPSTASH_REDIS_REST_URL: optionalSecret.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    UPSTASH_REDIS_REST_TOKEN: optionalSecret,
+    ADMIN_TOKEN: optionalSecret.pipe(z.string().min(32).optional()),
+    /** JSON object mapping a bearer token to a tenant id. */
+    TENANT_TOKENS: optionalSecret,
+    L1_BUDGET_BYTES: positiveInt(32 * 1024 * 1024),
+    L1_MAX_TTL_SECONDS: seconds(1, 3600),
+    L1_GRACE_SECONDS: seconds(300, 86_400),
+    DEFAULT_TTL_SECONDS: positiveInt(300),
+    MAX_TTL_SECONDS: positiveInt(30 * 86_400),
+    MAX_SWR_SECONDS: seconds(86_400),
+    MAX_VALUE_BYTES: positiveInt(1024 * 1024),
+    MAX_BATCH_OPERATIONS: positiveInt(100),
+    COMPRESSION_THRESHOLD_BYTES: positiveInt(1024),
+    L2_TIMEOUT_MS: positiveInt(1000),
+    L2_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
+    CIRCUIT_FAILURE_THRESHOLD: positiveInt(3),
+    CIRCUIT_COOLDOWN_MS: positiveInt(2000),
+    STATS_FLUSH_INTERVAL_MS: positiveInt(5000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.EDGE_CACHE_STORE === "redis" && !env.UPSTASH_REDIS_REST_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["UPSTASH_REDIS_REST_URL"],
+        message: "is required when EDGE_CACHE_STORE is redis",
+      });
+    }
+    if (env.UPSTASH_REDIS_REST_URL && !env.UPSTASH_REDIS_REST_TOKEN) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["UPSTASH_REDIS_REST_TOKEN"],
+        message: "is required when UPSTASH_REDIS_REST_URL is set",
+      });
+    }
+    if (env.DEFAULT_TTL_SECONDS > env.MAX_TTL_SECONDS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DEFAULT_TTL_SECONDS"],
+        message: "must not exceed MAX_TTL_SECONDS",
+      });
+    }
+  });
+
+export type Config = z.output<typeof envSchema>;
+
+export type EnvResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+/**
+ * Names each bad variable and what is wrong with it, never its value: a secret must not leak
+ * through an error message.
+ */
+export function parseEnv(raw: Record<string, unknown>): EnvResult {
+  const parsed = envSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  const problems = parsed.error.issues.map((issue) => {
+    const name = issue.path.join(".") || "env";
+    return `${name}: ${issue.code === "custom" ? issue.message : describeIssue(issue)}`;
+  });
+  return { ok: false, problems };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return `expected ${issue.expected}`;
+    case "too_small":
+      return `must be at least ${String(issue.minimum)}`;
+    case "too_big":
+      return `must be at most ${String(issue.maximum)}`;
+    case "invalid_value":
+      return `must be one of ${issue.values.map(String).join(", ")}`;
+    case "invalid_format":
+      return `must be a valid ${issue.format}`;
+    default:
+      return "is invalid";
+  }
+}
+
+/** True when the config points at a Redis the worker should use as L2. */
+export function usesRedis(config: Config): boolean {
+  return config.EDGE_CACHE_STORE !== "memory" && config.UPSTASH_REDIS_REST_URL !== undefined;
+}

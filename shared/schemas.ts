@@ -1,0 +1,95 @@
+import { z } from "zod";
+import { DEFAULT_CONTENT_TYPE } from "./cache/entry";
+import type { Config } from "./env";
+
+export const MAX_TAGS_PER_ENTRY = 32;
+export const MAX_TAG_LENGTH = 128;
+export const MAX_CONTENT_TYPE_LENGTH = 255;
+export const MAX_TAGS_PER_INVALIDATION = 100;
+
+export const tagSchema = z
+  .string()
+  .min(1, "tags are 1 to 128 characters")
+  .max(MAX_TAG_LENGTH, "tags are 1 to 128 characters")
+  .refine((tag) => !tag.includes(",") && tag.isWellFormed(), "tags cannot contain ','");
+
+export const contentTypeSchema = z
+  .string()
+  .max(MAX_CONTENT_TYPE_LENGTH)
+  .regex(/^[\x20-\x7e]*$/, "content type must be printable ASCII")
+  .transform((value) => value.trim() || DEFAULT_CONTENT_TYPE);
+
+/** How long an entry lives, bounded by config: the same rules for PUT and for batch sets. */
+export interface EntryLifetime {
+  ttlSeconds: number;
+  swrSeconds: number;
+  tags: string[];
+}
+
+/** Builds a config-bounded schema once per config rather than once per request. */
+function perConfig<T>(build: (config: Config) => T): (config: Config) => T {
+  const built = new WeakMap<Config, T>();
+  return (config) => {
+    let value = built.get(config);
+    if (value === undefined) {
+      value = build(config);
+      built.set(config, value);
+    }
+    return value;
+  };
+}
+
+export const lifetimeSchema = perConfig(buildLifetimeSchema);
+
+function buildLifetimeSchema(config: Config) {
+  return z.object({
+    ttl: z.coerce
+      .number()
+      .int("ttl must be whole seconds")
+      .min(1, "ttl must be at least 1 second")
+      .max(config.MAX_TTL_SECONDS, `ttl must be at most ${config.MAX_TTL_SECONDS} seconds`)
+      .default(config.DEFAULT_TTL_SECONDS),
+    swr: z.coerce
+      .number()
+      .int("swr must be whole seconds")
+      .min(0, "swr cannot be negative")
+      .max(config.MAX_SWR_SECONDS, `swr must be at most ${config.MAX_SWR_SECONDS} seconds`)
+      .default(0),
+    tags: z.array(tagSchema).max(MAX_TAGS_PER_ENTRY, `at most ${MAX_TAGS_PER_ENTRY} tags`).default([]),
+  });
+}
+
+export const invalidateBodySchema = z.strictObject({
+  tags: z
+    .array(tagSchema)
+    .min(1, "give at least one tag")
+    .max(MAX_TAGS_PER_INVALIDATION, `at most ${MAX_TAGS_PER_INVALIDATION} tags at once`),
+});
+
+export const batchBodySchema = perConfig(buildBatchBodySchema);
+
+function buildBatchBodySchema(config: Config) {
+  const lifetime = lifetimeSchema(config);
+  const key = z.string();
+  return z
+    .strictObject({
+      get: z.array(key).default([]),
+      set: z
+        .array(
+          z.strictObject({
+            key,
+            value: z.string(),
+            encoding: z.enum(["utf8", "base64"]).default("utf8"),
+            contentType: contentTypeSchema.optional(),
+            ttl: lifetime.shape.ttl,
+            swr: lifetime.shape.swr,
+            tags: lifetime.shape.tags,
+          }),
+        )
+        .default([]),
+      delete: z.array(key).default([]),
+    })
+    .refine((body) => body.get.length + body.set.length + body.delete.length > 0, "a batch needs at least one operation");
+}
+
+export type BatchBody = z.output<ReturnType<typeof buildBatchBodySchema>>;

@@ -1,0 +1,98 @@
+import { statsFlushRedisKey, statsRedisKey, type TenantId } from "../cache/keys";
+import { flushStatsScript } from "../cache/lua-scripts";
+import type { RedisRunner } from "../cache/redis-client";
+import { runCalls } from "../cache/script-runner";
+import { addCounters, COUNTER_NAMES, type CounterName, type Counters, emptyCounters } from "./counters";
+
+export interface StatsBufferOptions {
+  /** Minimum time between two flushes of this isolate. @default 5000 */
+  flushIntervalMs?: number;
+  now?: () => number;
+}
+
+interface Flush {
+  id: string;
+  deltas: Map<TenantId, Counters>;
+  firstTriedAt: number;
+}
+
+// The flush marker lives this long in Redis; a flush retried later could count twice.
+const MARKER_TTL_SECONDS = 300;
+const GIVE_UP_AFTER_MS = 240_000;
+
+/**
+ * Counts per tenant in this isolate and writes the counts to Redis at most once per interval,
+ * all tenants in one pipelined request, off the request path (ctx.waitUntil). A flush that
+ * fails is retried with the same id, so Redis applies it at most once.
+ */
+export class StatsBuffer {
+  readonly #flushIntervalMs: number;
+  readonly #now: () => number;
+  #pending = new Map<TenantId, Counters>();
+  #unconfirmed: Flush | undefined;
+  #inFlight: Promise<void> | undefined;
+  #lastFlushAt: number;
+
+  constructor(options: StatsBufferOptions = {}) {
+    this.#flushIntervalMs = options.flushIntervalMs ?? 5000;
+    this.#now = options.now ?? Date.now;
+    this.#lastFlushAt = this.#now();
+  }
+
+  add(tenant: TenantId, name: CounterName, amount = 1): void {
+    if (amount === 0) return;
+    let counters = this.#pending.get(tenant);
+    if (!counters) {
+      counters = emptyCounters();
+      this.#pending.set(tenant, counters);
+    }
+    counters[name] += amount;
+  }
+
+  /** What this isolate counted for a tenant that Redis does not have yet. */
+  unflushed(tenant: TenantId): Counters {
+    const counters = emptyCounters();
+    const pending = this.#pending.get(tenant);
+    if (pending) addCounters(counters, pending);
+    const unconfirmed = this.#unconfirmed?.deltas.get(tenant);
+    if (unconfirmed) addCounters(counters, unconfirmed);
+    return counters;
+  }
+
+  isFlushDue(): boolean {
+    if (this.#inFlight) return false;
+    if (this.#pending.size === 0 && !this.#unconfirmed) return false;
+    return this.#now() - this.#lastFlushAt >= this.#flushIntervalMs;
+  }
+
+  /** Writes what is pending; never throws (a failed flush stays queued for the next one). */
+  flush(runner: RedisRunner): Promise<void> {
+    this.#inFlight ??= this.#flush(runner).finally(() => {
+      this.#inFlight = undefined;
+    });
+    return this.#inFlight;
+  }
+
+  async #flush(runner: RedisRunner): Promise<void> {
+    const now = this.#now();
+    this.#lastFlushAt = now;
+    if (this.#unconfirmed && now - this.#unconfirmed.firstTriedAt > GIVE_UP_AFTER_MS) this.#unconfirmed = undefined;
+    if (!this.#unconfirmed) {
+      if (this.#pending.size === 0) return;
+      this.#unconfirmed = { id: crypto.randomUUID(), deltas: this.#pending, firstTriedAt: now };
+      this.#pending = new Map();
+    }
+    const flush = this.#unconfirmed;
+    const calls = [...flush.deltas].map(([tenant, counters]) => ({
+      script: flushStatsScript,
+      keys: [statsRedisKey(tenant), statsFlushRedisKey(tenant, flush.id)],
+      args: [String(MARKER_TTL_SECONDS), ...COUNTER_NAMES.flatMap((name) => (counters[name] === 0 ? [] : [name, String(counters[name])]))],
+    }));
+    try {
+      const replies = await runCalls(runner, calls);
+      if (replies.every((reply) => reply.ok)) this.#unconfirmed = undefined;
+    } catch {
+      // Kept in #unconfirmed: the next flush retries it with the same id.
+    }
+  }
+}

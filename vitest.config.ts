@@ -1,0 +1,54 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Two projects: worker code runs inside workerd (Miniflare), dev tooling runs in Node. One global
+// setup starts redis-server and the Upstash-compatible gateway for the whole run and provides
+// their addresses to both.
+export default defineConfig({
+  test: {
+    globalSetup: ["./test/helpers/node/global-setup.ts"],
+    projects: [
+      {
+        extends: false,
+        test: {
+          name: "node",
+          include: ["test/dev/**/*.test.ts"],
+          // Conformance from inside workerd runs in the worker project.
+          exclude: ["test/dev/**/*.workerd.test.ts"],
+          environment: "node",
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        extends: false,
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                UPSTASH_REDIS_REST_URL: inject<string>("gatewayUrl"),
+                UPSTASH_REDIS_REST_TOKEN: inject<string>("gatewayToken"),
+                GATEWAY_CONTROL_URL: inject<string>("gatewayControlUrl"),
+                GATEWAY_CONTROL_TOKEN: inject<string>("gatewayControlToken"),
+                ADMIN_TOKEN: "test-admin-token-0123456789abcdef0123456789",
+                TENANT_TOKENS: JSON.stringify({ "token-alpha": "alpha", "token-beta": "beta" }),
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "worker",
+          include: [
+            "test/functions/**/*.test.ts",
+            "test/shared/**/*.test.ts",
+            "test/security/**/*.test.ts",
+            "test/dev/**/*.workerd.test.ts",
+          ],
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
+      },
+    ],
+  },
+});
