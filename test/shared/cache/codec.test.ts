@@ -18,7 +18,14 @@ describe("entry codec", () => {
     const value = new Uint8Array(256).map((_, i) => i);
     const { decoded, entry } = await roundTrip(value);
     expect(decoded.value).toEqual(value);
-    expect(decoded).toMatchObject({ contentType: entry.contentType, etag: entry.etag, tags: ["a", "b"], version: 7, freshUntil: entry.freshUntil, staleUntil: entry.staleUntil });
+    expect(decoded).toMatchObject({
+      contentType: entry.contentType,
+      etag: entry.etag,
+      tags: ["a", "b"],
+      version: 7,
+      freshUntil: entry.freshUntil,
+      staleUntil: entry.staleUntil,
+    });
   });
 
   it("returns bodies that look like JSON as the same bytes, not as parsed values", async () => {

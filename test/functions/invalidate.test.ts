@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { cachePath, sleep, testApp } from "../helpers/worker/test-env";
+
+const put = (body: string) => ({ method: "PUT", body, headers: { "Content-Type": "text/plain" } });
+const invalidate = (tags: unknown) => ({ method: "POST", body: JSON.stringify({ tags }), headers: { "Content-Type": "application/json" } });
+
+describe("POST /v1/invalidate", () => {
+  it("hides entries with any of the tags, at once in this isolate and in a cold one", async () => {
+    const app = testApp();
+    const [alice, bob] = app.tenants;
+    await app.as(alice!, cachePath("p1", "?tags=product,home"), put("p1"));
+    await app.as(alice!, cachePath("p2", "?tags=home"), put("p2"));
+    await app.as(alice!, cachePath("p3"), put("p3"));
+    await app.as(bob!, cachePath("p1", "?tags=product"), put("bob p1"));
+    const res = await app.as(alice!, "/v1/invalidate", invalidate(["product"]));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ invalidated: ["product"] });
+    expect((await app.as(alice!, cachePath("p1"))).status).toBe(404);
+    const cold = app.otherIsolate();
+    expect((await cold.as(alice!, cachePath("p1"))).status).toBe(404);
+    expect(await (await cold.as(alice!, cachePath("p2"))).text()).toBe("p2");
+    expect(await (await cold.as(alice!, cachePath("p3"))).text()).toBe("p3");
+    expect(await (await cold.as(bob!, cachePath("p1"))).text()).toBe("bob p1");
+  });
+
+  it("reaches another isolate's memory copy within L1_MAX_TTL", async () => {
+    const app = testApp();
+    const [alice] = app.tenants;
+    await app.as(alice!, cachePath("k", "?tags=t"), put("v"));
+    const other = app.otherIsolate();
+    expect((await other.as(alice!, cachePath("k"))).status).toBe(200);
+    await app.as(alice!, "/v1/invalidate", invalidate(["t"]));
+    await sleep(1050);
+    expect((await other.as(alice!, cachePath("k"))).status).toBe(404);
+  });
+
+  it("refuses an empty or malformed tag list", async () => {
+    const app = testApp();
+    for (const tags of [[], "t", [""], ["a,b"], Array.from({ length: 101 }, (_, i) => `t${i}`)]) {
+      const res = await app.as(app.tenants[0]!, "/v1/invalidate", invalidate(tags));
+      expect(res.status, JSON.stringify(tags)).toBe(400);
+    }
+  });
+});

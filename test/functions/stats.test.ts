@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { cachePath, gatewayScope, testApp } from "../helpers/worker/test-env";
+
+const put = (body: string) => ({ method: "PUT", body, headers: { "Content-Type": "text/plain" } });
+
+describe("GET /v1/stats", () => {
+  it("counts this isolate's hits, misses, sets, deletes and bytes for the caller only", async () => {
+    const app = testApp({ vars: { STATS_FLUSH_INTERVAL_MS: "3600000" } });
+    const [alice, bob] = app.tenants;
+    await app.as(alice!, cachePath("k"), put("12345"));
+    await app.as(alice!, cachePath("k"));
+    await app.as(alice!, cachePath("k"));
+    await app.as(alice!, cachePath("missing"));
+    await app.as(alice!, cachePath("k"), { method: "DELETE" });
+    await app.as(bob!, cachePath("b"), put("bob"));
+    const body = await (await app.as(alice!, "/v1/stats")).json();
+    expect(body).toMatchObject({
+      tenant: alice!.tenant,
+      complete: true,
+      counters: { sets: 1, l1Hits: 2, l2Hits: 0, misses: 1, deletes: 1, bytesIn: 5, bytesOut: 10, memoryOnlyWrites: 0 },
+      hitRatio: 2 / 3,
+    });
+    expect(body.l1).toMatchObject({ entries: expect.any(Number), bytes: expect.any(Number), isolateBudgetBytes: 33554432 });
+  });
+
+  it("adds up counters flushed by other isolates", async () => {
+    const writer = testApp({ vars: { STATS_FLUSH_INTERVAL_MS: "1" } });
+    const [alice] = writer.tenants;
+    await writer.as(alice!, cachePath("k"), put("v"));
+    await writer.as(alice!, cachePath("k"));
+    // The flush is due now and runs in waitUntil after this request.
+    await writer.as(alice!, cachePath("k"));
+    const reader = writer.otherIsolate();
+    const body = await (await reader.as(alice!, "/v1/stats")).json();
+    expect(body.counters).toMatchObject({ sets: 1, l1Hits: 2 });
+  });
+
+  it("adds no Redis request to a request; flushes at most once per interval", async () => {
+    const { control, token } = await gatewayScope();
+    const app = testApp({ vars: { UPSTASH_REDIS_REST_TOKEN: token, STATS_FLUSH_INTERVAL_MS: "3600000" } });
+    const [alice] = app.tenants;
+    await app.as(alice!, cachePath("hot"), put("v"));
+    await control.resetCounters();
+    for (let i = 0; i < 50; i++) await app.as(alice!, cachePath("hot"));
+    expect((await control.counters()).requests.total).toBe(0);
+  });
+});

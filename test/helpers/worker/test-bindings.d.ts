@@ -1,0 +1,7 @@
+// Bindings the vitest worker project adds for tests only (vitest.config.ts).
+declare namespace Cloudflare {
+  interface Env {
+    GATEWAY_CONTROL_URL: string;
+    GATEWAY_CONTROL_TOKEN: string;
+  }
+}
