@@ -23,6 +23,8 @@ interface Header {
   s: number;
   t: string[];
   e: PayloadEncoding;
+  /** Origin URL and validators, for entries filled from an origin. */
+  o?: { u: string; et?: string; lm?: string };
 }
 
 export interface EncodedEntry {
@@ -48,6 +50,7 @@ export async function encodeEntry(entry: Entry, options: CodecOptions): Promise<
     s: entry.staleUntil,
     t: [...entry.tags],
     e: encoding,
+    ...(entry.origin ? { o: { u: entry.origin.url, et: entry.origin.etag, lm: entry.origin.lastModified } } : {}),
   };
   return { headerTail: JSON.stringify(header).slice(1), payload };
 }
@@ -75,6 +78,7 @@ export async function decodeEntry(raw: string): Promise<Entry> {
     staleUntil: header.s,
     tags: header.t,
     version: header.v,
+    ...(header.o ? { origin: { url: header.o.u, ...(header.o.et ? { etag: header.o.et } : {}), ...(header.o.lm ? { lastModified: header.o.lm } : {}) } } : {}),
   };
 }
 

@@ -17,6 +17,14 @@ export interface Entry {
   readonly tags: readonly string[];
   /** Position in the tenant's write sequence in Redis; 0 for entries that never reached Redis. */
   readonly version: number;
+  /** Where a warmed or read-through entry came from, with the origin's validators. */
+  readonly origin?: OriginValidators;
+}
+
+export interface OriginValidators {
+  readonly url: string;
+  readonly etag?: string;
+  readonly lastModified?: string;
 }
 
 export interface EntryInput {
@@ -27,6 +35,7 @@ export interface EntryInput {
   /** Seconds after that in which a stale copy may still be served. */
   swrSeconds: number;
   tags: readonly string[];
+  origin?: OriginValidators;
 }
 
 export const DEFAULT_CONTENT_TYPE = "application/octet-stream";
@@ -42,6 +51,7 @@ export async function createEntry(input: EntryInput, now: number): Promise<Entry
     staleUntil: freshUntil + input.swrSeconds * 1000,
     tags: [...new Set(input.tags)],
     version: 0,
+    ...(input.origin ? { origin: input.origin } : {}),
   };
 }
 

@@ -4,6 +4,9 @@
  *   ec:t:e:k   an entry (the cache key's bytes follow the third colon unchanged)
  *   ec:t:m     the tenant's meta hash: write sequence, clear watermark, tag watermarks
  *   ec:t:s     the tenant's aggregated stats
+ *   ec:t:f:id  a stats flush marker
+ *   ec:t:w…    warming: plans, their index, run history, cursors, leases, access counts
+ *   ecsys:…    records that belong to no tenant (tenants, tokens), outside every tenant's space
  *
  * Tenant ids cannot contain `:`, so the tenant ends at the second colon and everything after
  * `ec:t:e:` is the key: two different (tenant, key) pairs never share a Redis key. Tenant ids
@@ -73,6 +76,39 @@ export function parseEntryRedisKey(redisKey: string): EntryKey | undefined {
   const key = redisKey.slice(match[0].length);
   return isValidKey(key) ? { tenant: match[1], key } : undefined;
 }
+
+/** Hash of a tenant's warm plans, field = plan name, value = plan JSON. */
+export function warmPlansRedisKey(tenant: TenantId): string {
+  return `${tenantRoot(tenant)}wp`;
+}
+
+/** Capped list of a plan's recent runs (newest first). Plan names hold no `:`. */
+export function warmRunsRedisKey(tenant: TenantId, plan: string): string {
+  return `${tenantRoot(tenant)}wr:${plan}`;
+}
+
+/** Where an unfinished run of a plan resumes. */
+export function warmCursorRedisKey(tenant: TenantId, plan: string): string {
+  return `${tenantRoot(tenant)}wc:${plan}`;
+}
+
+/** Lease held while a plan runs, so two runs of one plan never overlap. */
+export function warmLeaseRedisKey(tenant: TenantId, plan: string): string {
+  return `${tenantRoot(tenant)}wl:${plan}`;
+}
+
+/** Lease held while one key is fetched from its origin, across isolates (single-flight). */
+export function originLeaseRedisKey({ tenant, key }: EntryKey): string {
+  return `${tenantRoot(tenant)}ol:${key}`;
+}
+
+/** Sorted set of recently read keys that have an origin, scored by sampled reads. */
+export function accessCountsRedisKey(tenant: TenantId): string {
+  return `${tenantRoot(tenant)}wa`;
+}
+
+/** Set of tenants that have warm plans, for the scheduled handler to visit. */
+export const WARM_TENANTS_REDIS_KEY = "ecsys:warm-tenants";
 
 /** The in-memory (L1) map key: the same injective layout, so L1 and L2 agree on identity. */
 export const memoryKey = entryRedisKey;

@@ -225,7 +225,7 @@ describe("routing", () => {
   it("requires a valid bearer token on /v1", async () => {
     const app = testApp();
     for (const headers of [
-      {},
+      {} as Record<string, string>,
       { Authorization: "Basic abc" },
       { Authorization: "Bearer wrong-token-value" },
       { Authorization: "Bearer " },

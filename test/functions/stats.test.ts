@@ -13,7 +13,7 @@ describe("GET /v1/stats", () => {
     await app.as(alice!, cachePath("missing"));
     await app.as(alice!, cachePath("k"), { method: "DELETE" });
     await app.as(bob!, cachePath("b"), put("bob"));
-    const body = await (await app.as(alice!, "/v1/stats")).json();
+    const body = (await (await app.as(alice!, "/v1/stats")).json()) as Record<string, unknown>;
     expect(body).toMatchObject({
       tenant: alice!.tenant,
       complete: true,
@@ -31,7 +31,7 @@ describe("GET /v1/stats", () => {
     // The flush is due now and runs in waitUntil after this request.
     await writer.as(alice!, cachePath("k"));
     const reader = writer.otherIsolate();
-    const body = await (await reader.as(alice!, "/v1/stats")).json();
+    const body = (await (await reader.as(alice!, "/v1/stats")).json()) as Record<string, unknown>;
     expect(body.counters).toMatchObject({ sets: 1, l1Hits: 2 });
   });
 
