@@ -1,11 +1,17 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { errorBody, renderError } from "../shared/errors";
+import { adminTenants } from "./admin-tenants";
+import { adminTokens } from "./admin-tokens";
 import type { AppEnv } from "./app-env";
 import { batch } from "./batch";
 import { cacheEntries } from "./cache-entries";
 import { health } from "./health";
 import { invalidate } from "./invalidate";
+import { adminAuth } from "./middleware/admin-auth";
+import { corsActual, corsPreflight } from "./middleware/cors";
+import { rateLimit } from "./middleware/rate-limit";
+import { requestLog } from "./middleware/request-log";
 import { withServices } from "./middleware/services";
 import { statsFlush } from "./middleware/stats-flush";
 import { tenantAuth } from "./middleware/tenant-auth";
@@ -15,13 +21,18 @@ import { tenantClear } from "./tenant-clear";
 export function buildApp() {
   const app = new Hono<AppEnv>();
   app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(requestLog);
   app.use(withServices);
   app.onError(renderError);
   app.notFound((c) => c.json(errorBody("not_found", "No such route"), 404));
 
   app.route("/health", health);
 
-  app.use("/v1/*", tenantAuth, statsFlush);
+  app.use("/admin/*", adminAuth);
+  app.route("/admin/tenants", adminTenants);
+  app.route("/admin/tenants", adminTokens);
+
+  app.use("/v1/*", corsPreflight, tenantAuth, corsActual, rateLimit, statsFlush);
   // Registered before /v1/cache/*, which would otherwise take DELETE /v1/cache as an empty key.
   app.route("/v1/cache", tenantClear);
   app.route("/v1/cache", cacheEntries);

@@ -7,9 +7,11 @@ import { ApiError } from "../shared/errors";
 import { type BatchBody, batchBodySchema } from "../shared/schemas";
 import type { AppEnv } from "./app-env";
 import { assertValidKey } from "./http/cache-key";
+import { limitsOf } from "./http/limits";
 import { methodNotAllowed } from "./http/method-not-allowed";
 import { readJsonWithLimit } from "./http/read-body";
 import { parseOr400 } from "./http/validation";
+import { assertScope } from "./middleware/require-scope";
 
 const encoder = new TextEncoder();
 
@@ -23,13 +25,16 @@ const batchBodyLimit = (maxValueBytes: number, maxOperations: number) =>
  */
 export const batch = new Hono<AppEnv>()
   .post("/", async (c) => {
-    const { config, store, stats } = c.var.services;
+    const { store, stats } = c.var.services;
+    const limits = limitsOf(c);
     const tenant = c.var.tenant;
-    const raw = await readJsonWithLimit(c.req.raw, batchBodyLimit(config.MAX_VALUE_BYTES, config.MAX_BATCH_OPERATIONS));
-    const body = parseOr400(batchBodySchema(config), raw, "invalid_body");
+    const raw = await readJsonWithLimit(c.req.raw, batchBodyLimit(limits.maxValueBytes, limits.maxBatchOperations));
+    const body = parseOr400(batchBodySchema(limits), raw, "invalid_body");
     const count = body.get.length + body.set.length + body.delete.length;
-    if (count > config.MAX_BATCH_OPERATIONS)
-      throw new ApiError(413, "payload_too_large", `A batch holds at most ${config.MAX_BATCH_OPERATIONS} operations`);
+    if (count > limits.maxBatchOperations)
+      throw new ApiError(413, "payload_too_large", `A batch holds at most ${limits.maxBatchOperations} operations`);
+    if (body.get.length > 0) assertScope(c.var.token.scopes, "read");
+    if (body.set.length + body.delete.length > 0) assertScope(c.var.token.scopes, "write");
 
     const now = Date.now();
     const operations: Operation[] = [
@@ -39,7 +44,7 @@ export const batch = new Hono<AppEnv>()
           async (set): Promise<Operation> => ({
             type: "set",
             key: keyOf(tenant, set.key),
-            entry: await entryOf(set, config.MAX_VALUE_BYTES, now),
+            entry: await entryOf(set, limits.maxValueBytes, now),
           }),
         ),
       )),

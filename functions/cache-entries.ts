@@ -5,25 +5,28 @@ import { contentTypeSchema, lifetimeSchema } from "../shared/schemas";
 import type { AppEnv } from "./app-env";
 import { cacheKeyFromPath } from "./http/cache-key";
 import { cacheStatus, entryHeaders, matchesIfNoneMatch } from "./http/entry-response";
+import { limitsOf } from "./http/limits";
 import { methodNotAllowed } from "./http/method-not-allowed";
 import { readBodyWithLimit } from "./http/read-body";
 import { parseOr400 } from "./http/validation";
+import { requireScope } from "./middleware/require-scope";
 
 const PREFIX = "/v1/cache/";
 
 /** PUT, GET, HEAD and DELETE of one entry at /v1/cache/{key}. */
 export const cacheEntries = new Hono<AppEnv>()
-  .put("/*", async (c) => {
-    const { config, store, stats } = c.var.services;
+  .put("/*", requireScope("write"), async (c) => {
+    const { store, stats } = c.var.services;
+    const limits = limitsOf(c);
     const key = cacheKeyFromPath(c, PREFIX);
     const lifetime = parseOr400(
-      lifetimeSchema(config),
+      lifetimeSchema(limits),
       { ttl: c.req.query("ttl"), swr: c.req.query("swr"), tags: splitTags(c.req.query("tags")) },
       "invalid_query",
     );
     const contentType = parseOr400(contentTypeSchema, c.req.header("Content-Type") ?? "", "bad_request");
     const onlyIfAbsent = ifNoneMatchStar(c.req.header("If-None-Match"));
-    const value = await readBodyWithLimit(c.req.raw, config.MAX_VALUE_BYTES);
+    const value = await readBodyWithLimit(c.req.raw, limits.maxValueBytes);
 
     const entry = await createEntry(
       { value, contentType, ttlSeconds: lifetime.ttl, swrSeconds: lifetime.swr, tags: lifetime.tags },
@@ -41,7 +44,7 @@ export const cacheEntries = new Hono<AppEnv>()
     }
     return c.json({ stored: "redis", etag: entry.etag }, 201);
   })
-  .get("/*", async (c) => {
+  .get("/*", requireScope("read"), async (c) => {
     const { store, stats } = c.var.services;
     const key = cacheKeyFromPath(c, PREFIX);
     const lookup = await store.get(key);
@@ -51,13 +54,14 @@ export const cacheEntries = new Hono<AppEnv>()
       throw new ApiError(404, "not_found", "No entry under this key", { "X-Cache": "MISS" });
     }
     const status = cacheStatus(lookup, now);
+    c.set("cacheStatus", status);
     stats.add(key.tenant, status === "STALE" ? "staleServed" : status === "HIT-L1" ? "l1Hits" : "l2Hits");
     const headers = entryHeaders(lookup.entry, status, now);
     if (matchesIfNoneMatch(c.req.header("If-None-Match"), lookup.entry.etag)) return c.body(null, 304, headers);
     if (c.req.method === "GET") stats.add(key.tenant, "bytesOut", lookup.entry.value.byteLength);
     return c.body(lookup.entry.value as Uint8Array<ArrayBuffer>, 200, headers);
   })
-  .delete("/*", async (c) => {
+  .delete("/*", requireScope("write"), async (c) => {
     const { store, stats } = c.var.services;
     const key = cacheKeyFromPath(c, PREFIX);
     await store.delete(key);

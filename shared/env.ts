@@ -19,8 +19,17 @@ export const envSchema = z
     UPSTASH_REDIS_REST_URL: optionalSecret.pipe(z.url({ protocol: /^https?$/ }).optional()),
     UPSTASH_REDIS_REST_TOKEN: optionalSecret,
     ADMIN_TOKEN: optionalSecret.pipe(z.string().min(32).optional()),
-    /** JSON object mapping a bearer token to a tenant id. */
-    TENANT_TOKENS: optionalSecret,
+    /** Key of the HMAC under which token digests are stored. */
+    TOKEN_PEPPER: optionalSecret.pipe(z.string().min(32).optional()),
+    /** How long a token verification is reused: the bound on revocation taking effect. */
+    TOKEN_CACHE_SECONDS: seconds(5, 300),
+    /** How long a rate-limit check may wait on Redis before the per-isolate limiter decides. */
+    RATE_LIMIT_TIMEOUT_MS: positiveInt(100),
+    /** Let tenants' origins be http, IP literals or loopback names: local development only. */
+    ALLOW_PRIVATE_ORIGINS: z
+      .enum(["true", "false"])
+      .default("false")
+      .transform((value) => value === "true"),
     L1_BUDGET_BYTES: positiveInt(32 * 1024 * 1024),
     L1_MAX_TTL_SECONDS: seconds(1, 3600),
     L1_GRACE_SECONDS: seconds(300, 86_400),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_CONTENT_TYPE } from "./cache/entry";
-import type { Config } from "./env";
+import type { EffectiveLimits } from "./limits/effective-limits";
 
 export const MAX_TAGS_PER_ENTRY = 32;
 export const MAX_TAG_LENGTH = 128;
@@ -19,41 +19,37 @@ export const contentTypeSchema = z
   .regex(/^[\x20-\x7e]*$/, "content type must be printable ASCII")
   .transform((value) => value.trim() || DEFAULT_CONTENT_TYPE);
 
-/** How long an entry lives, bounded by config: the same rules for PUT and for batch sets. */
-export interface EntryLifetime {
-  ttlSeconds: number;
-  swrSeconds: number;
-  tags: string[];
-}
-
-/** Builds a config-bounded schema once per config rather than once per request. */
-function perConfig<T>(build: (config: Config) => T): (config: Config) => T {
-  const built = new WeakMap<Config, T>();
-  return (config) => {
-    let value = built.get(config);
+/** Builds a limit-bounded schema once per distinct set of limits rather than once per request. */
+function perLimits<T>(build: (limits: EffectiveLimits) => T): (limits: EffectiveLimits) => T {
+  const built = new Map<string, T>();
+  return (limits) => {
+    const key = JSON.stringify(limits);
+    let value = built.get(key);
     if (value === undefined) {
-      value = build(config);
-      built.set(config, value);
+      value = build(limits);
+      // Tenants share a handful of limit sets; the cap only guards against a pathological spread.
+      if (built.size > 1000) built.clear();
+      built.set(key, value);
     }
     return value;
   };
 }
 
-export const lifetimeSchema = perConfig(buildLifetimeSchema);
+export const lifetimeSchema = perLimits(buildLifetimeSchema);
 
-function buildLifetimeSchema(config: Config) {
+function buildLifetimeSchema(limits: EffectiveLimits) {
   return z.object({
     ttl: z.coerce
       .number()
       .int("ttl must be whole seconds")
       .min(1, "ttl must be at least 1 second")
-      .max(config.MAX_TTL_SECONDS, `ttl must be at most ${config.MAX_TTL_SECONDS} seconds`)
-      .default(config.DEFAULT_TTL_SECONDS),
+      .max(limits.maxTtlSeconds, `ttl must be at most ${limits.maxTtlSeconds} seconds`)
+      .default(limits.defaultTtlSeconds),
     swr: z.coerce
       .number()
       .int("swr must be whole seconds")
       .min(0, "swr cannot be negative")
-      .max(config.MAX_SWR_SECONDS, `swr must be at most ${config.MAX_SWR_SECONDS} seconds`)
+      .max(limits.maxSwrSeconds, `swr must be at most ${limits.maxSwrSeconds} seconds`)
       .default(0),
     tags: z.array(tagSchema).max(MAX_TAGS_PER_ENTRY, `at most ${MAX_TAGS_PER_ENTRY} tags`).default([]),
   });
@@ -66,10 +62,10 @@ export const invalidateBodySchema = z.strictObject({
     .max(MAX_TAGS_PER_INVALIDATION, `at most ${MAX_TAGS_PER_INVALIDATION} tags at once`),
 });
 
-export const batchBodySchema = perConfig(buildBatchBodySchema);
+export const batchBodySchema = perLimits(buildBatchBodySchema);
 
-function buildBatchBodySchema(config: Config) {
-  const lifetime = lifetimeSchema(config);
+function buildBatchBodySchema(limits: EffectiveLimits) {
+  const lifetime = lifetimeSchema(limits);
   const key = z.string();
   return z
     .strictObject({

@@ -1,68 +1,85 @@
-import { StaticTokenVerifier, TenantTokensError } from "./auth/static-tokens";
 import { CircuitBreaker } from "./cache/circuit-breaker";
+import { guardedRunner } from "./cache/guarded-runner";
 import { MemoryStore } from "./cache/memory-store";
-import { createUpstashRunner, type RedisRunner } from "./cache/redis-client";
+import { createUpstashClient, type RedisRunner, type UpstashClient } from "./cache/redis-client";
 import { TieredStore } from "./cache/tiered-store";
 import { UpstashStore } from "./cache/upstash-store";
 import { type Config, parseEnv, usesRedis } from "./env";
+import { RateLimiter } from "./limits/rate-limiter";
 import { StatsBuffer } from "./stats/stats-buffer";
+import { CorsOrigins } from "./tenants/cors-origins";
+import { MemoryTenantRegistry } from "./tenants/memory-registry";
+import { RedisTenantRegistry } from "./tenants/redis-registry";
+import type { TenantRegistry } from "./tenants/registry";
+import { TokenDigester } from "./tenants/token-digest";
+import { TokenService } from "./tenants/token-service";
 
 /** Everything a request needs, built once per isolate (per distinct config) and passed in. */
 export interface Services {
   config: Config;
   store: TieredStore;
-  /** Absent in memory-only mode. */
+  /** Redis behind the store's circuit breaker; absent in memory-only mode. */
   redis: RedisRunner | undefined;
   stats: StatsBuffer;
-  tokens: StaticTokenVerifier;
+  tenants: TenantRegistry;
+  tokens: TokenService;
+  rateLimiter: RateLimiter;
+  corsOrigins: CorsOrigins;
 }
 
 export type ServicesResult = { ok: true; services: Services } | { ok: false; problems: string[] };
 
 export interface ServiceOverrides {
-  /** Wraps the Redis transport (tests count or break calls with it). */
-  wrapRunner?: (runner: RedisRunner) => RedisRunner;
   now?: () => number;
 }
 
-export async function buildServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
+export function buildServices(config: Config, overrides: ServiceOverrides = {}): Services {
   const now = overrides.now ?? Date.now;
-  let redis: RedisRunner | undefined;
-  if (usesRedis(config)) {
-    const runner = createUpstashRunner({
-      url: config.UPSTASH_REDIS_REST_URL as string,
-      token: config.UPSTASH_REDIS_REST_TOKEN as string,
-      timeoutMs: config.L2_TIMEOUT_MS,
-      retries: config.L2_RETRIES,
-    });
-    redis = overrides.wrapRunner ? overrides.wrapRunner(runner) : runner;
-  }
-  const l1 = new MemoryStore({ budgetBytes: config.L1_BUDGET_BYTES, now });
+  const breaker = new CircuitBreaker({ failureThreshold: config.CIRCUIT_FAILURE_THRESHOLD, cooldownMs: config.CIRCUIT_COOLDOWN_MS, now });
+  const upstash: UpstashClient | undefined = usesRedis(config)
+    ? createUpstashClient({
+        url: config.UPSTASH_REDIS_REST_URL as string,
+        token: config.UPSTASH_REDIS_REST_TOKEN as string,
+        timeoutMs: config.L2_TIMEOUT_MS,
+        retries: config.L2_RETRIES,
+      })
+    : undefined;
+  const redis = upstash ? guardedRunner(upstash.runner, breaker) : undefined;
   const store = new TieredStore({
-    l1,
-    l2: redis
-      ? new UpstashStore({ runner: redis, codec: { compressionThresholdBytes: config.COMPRESSION_THRESHOLD_BYTES }, now })
+    l1: new MemoryStore({ budgetBytes: config.L1_BUDGET_BYTES, now }),
+    // The store runs its calls through the breaker itself, so it gets the bare runner.
+    l2: upstash
+      ? new UpstashStore({ runner: upstash.runner, codec: { compressionThresholdBytes: config.COMPRESSION_THRESHOLD_BYTES }, now })
       : undefined,
-    breaker: new CircuitBreaker({ failureThreshold: config.CIRCUIT_FAILURE_THRESHOLD, cooldownMs: config.CIRCUIT_COOLDOWN_MS, now }),
+    breaker,
     l1MaxTtlMs: config.L1_MAX_TTL_SECONDS * 1000,
     l1GraceMs: config.L1_GRACE_SECONDS * 1000,
     now,
   });
+  const tenants: TenantRegistry = redis ? new RedisTenantRegistry(redis) : new MemoryTenantRegistry();
   return {
     config,
     store,
     redis,
     stats: new StatsBuffer({ flushIntervalMs: config.STATS_FLUSH_INTERVAL_MS, now }),
-    tokens: await StaticTokenVerifier.fromSecret(config.TENANT_TOKENS),
+    tenants,
+    tokens: new TokenService({
+      registry: tenants,
+      digester: new TokenDigester(config.TOKEN_PEPPER),
+      cacheMs: config.TOKEN_CACHE_SECONDS * 1000,
+      now,
+    }),
+    rateLimiter: new RateLimiter({ redis: upstash?.sdk, breaker, timeoutMs: config.RATE_LIMIT_TIMEOUT_MS, now }),
+    corsOrigins: new CorsOrigins({ registry: tenants, cacheMs: config.TOKEN_CACHE_SECONDS * 1000, now }),
   };
 }
 
 // Per-isolate state lives here, created on first use. Keyed by env object first (cheap), then
 // by the parsed config, so an isolate keeps one L1 however the runtime hands env over.
-const byEnv = new WeakMap<object, Promise<ServicesResult>>();
-const byConfig = new Map<string, Promise<ServicesResult>>();
+const byEnv = new WeakMap<object, ServicesResult>();
+const byConfig = new Map<string, ServicesResult>();
 
-export function servicesFor(env: object): Promise<ServicesResult> {
+export function servicesFor(env: object): ServicesResult {
   let result = byEnv.get(env);
   if (!result) {
     result = resolve(env as Record<string, unknown>);
@@ -71,19 +88,13 @@ export function servicesFor(env: object): Promise<ServicesResult> {
   return result;
 }
 
-async function resolve(env: Record<string, unknown>): Promise<ServicesResult> {
+function resolve(env: Record<string, unknown>): ServicesResult {
   const parsed = parseEnv(env);
   if (!parsed.ok) return parsed;
   const fingerprint = JSON.stringify(parsed.config);
   let result = byConfig.get(fingerprint);
   if (!result) {
-    result = buildServices(parsed.config).then(
-      (services): ServicesResult => ({ ok: true, services }),
-      (error: unknown): ServicesResult => {
-        if (error instanceof TenantTokensError) return { ok: false, problems: [error.message] };
-        throw error;
-      },
-    );
+    result = { ok: true, services: buildServices(parsed.config) };
     byConfig.set(fingerprint, result);
   }
   return result;

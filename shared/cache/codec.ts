@@ -78,7 +78,11 @@ export async function decodeEntry(raw: string): Promise<Entry> {
     staleUntil: header.s,
     tags: header.t,
     version: header.v,
-    ...(header.o ? { origin: { url: header.o.u, ...(header.o.et ? { etag: header.o.et } : {}), ...(header.o.lm ? { lastModified: header.o.lm } : {}) } } : {}),
+    ...(header.o
+      ? {
+          origin: { url: header.o.u, ...(header.o.et ? { etag: header.o.et } : {}), ...(header.o.lm ? { lastModified: header.o.lm } : {}) },
+        }
+      : {}),
   };
 }
 

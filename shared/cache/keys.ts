@@ -107,6 +107,20 @@ export function accessCountsRedisKey(tenant: TenantId): string {
   return `${tenantRoot(tenant)}wa`;
 }
 
+/** Hash: tenant id → tenant record JSON. */
+export const TENANTS_REDIS_KEY = "ecsys:tenants";
+
+/** Hash: token digest → token record JSON. Tokens themselves are never stored. */
+export const TOKENS_REDIS_KEY = "ecsys:tokens";
+
+/** Hash of one tenant's tokens: token id → digest. */
+export function tenantTokensRedisKey(tenant: TenantId): string {
+  return `ecsys:tenant-tokens:${tenant}`;
+}
+
+/** Prefix of the rate limiter's own keys (it appends `:<identifier>:…`). */
+export const RATE_LIMIT_REDIS_PREFIX = "ecsys:rl";
+
 /** Set of tenants that have warm plans, for the scheduled handler to visit. */
 export const WARM_TENANTS_REDIS_KEY = "ecsys:warm-tenants";
 

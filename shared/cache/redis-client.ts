@@ -11,6 +11,10 @@ export type RedisCommand =
   | { op: "eval"; script: string; keys: string[]; args: string[] }
   | { op: "del"; keys: string[] }
   | { op: "hgetall"; key: string }
+  | { op: "hget"; key: string; field: string }
+  | { op: "hset"; key: string; fields: Record<string, string> }
+  | { op: "hsetnx"; key: string; field: string; value: string }
+  | { op: "hvals"; key: string }
   | { op: "scan"; cursor: string; match: string; count: number }
   | { op: "ping" };
 
@@ -33,7 +37,17 @@ export interface UpstashRunnerOptions {
   retries: number;
 }
 
+export interface UpstashClient {
+  runner: RedisRunner;
+  /** The SDK client itself, for libraries built on it (rate limiting); nothing else uses it. */
+  sdk: Redis;
+}
+
 export function createUpstashRunner(options: UpstashRunnerOptions): RedisRunner {
+  return createUpstashClient(options).runner;
+}
+
+export function createUpstashClient(options: UpstashRunnerOptions): UpstashClient {
   const redis = new Redis({
     url: options.url,
     token: options.token,
@@ -49,7 +63,7 @@ export function createUpstashRunner(options: UpstashRunnerOptions): RedisRunner 
     signal: () => AbortSignal.timeout(options.timeoutMs),
   });
 
-  return {
+  const runner: RedisRunner = {
     async run(commands) {
       const pipeline = redis.pipeline();
       for (const command of commands) {
@@ -65,6 +79,18 @@ export function createUpstashRunner(options: UpstashRunnerOptions): RedisRunner 
             break;
           case "hgetall":
             pipeline.hgetall(command.key);
+            break;
+          case "hget":
+            pipeline.hget(command.key, command.field);
+            break;
+          case "hset":
+            pipeline.hset(command.key, command.fields);
+            break;
+          case "hsetnx":
+            pipeline.hsetnx(command.key, command.field, command.value);
+            break;
+          case "hvals":
+            pipeline.hvals(command.key);
             break;
           case "scan":
             pipeline.scan(command.cursor, { match: command.match, count: command.count });
@@ -85,6 +111,7 @@ export function createUpstashRunner(options: UpstashRunnerOptions): RedisRunner 
       }
     },
   };
+  return { runner, sdk: redis };
 }
 
 function describeFailure(error: unknown): string {

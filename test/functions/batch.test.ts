@@ -10,7 +10,7 @@ const json = (body: unknown): RequestInit => ({
 
 describe("POST /v1/batch", () => {
   it("runs gets, sets and deletes and answers each in request order", async () => {
-    const app = testApp();
+    const app = await testApp();
     const [alice] = app.tenants;
     await app.as(alice!, cachePath("existing"), { method: "PUT", body: "old", headers: { "Content-Type": "text/plain" } });
     const res = await app.as(
@@ -47,7 +47,7 @@ describe("POST /v1/batch", () => {
   });
 
   it("returns non-UTF-8 values as base64", async () => {
-    const app = testApp();
+    const app = await testApp();
     const [alice] = app.tenants;
     await app.as(alice!, cachePath("bin"), { method: "PUT", body: new Uint8Array([0xff, 0x00]) });
     const body = await (await app.as(alice!, "/v1/batch", json({ get: ["bin"] }))).json();
@@ -55,14 +55,14 @@ describe("POST /v1/batch", () => {
   });
 
   it("refuses more operations than configured with 413", async () => {
-    const app = testApp({ vars: { MAX_BATCH_OPERATIONS: "3" } });
+    const app = await testApp({ vars: { MAX_BATCH_OPERATIONS: "3" } });
     const res = await app.as(app.tenants[0]!, "/v1/batch", json({ get: ["a", "b"], delete: ["c", "d"] }));
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ error: { code: "payload_too_large" } });
   });
 
   it("refuses a body that is not JSON with 415 or 400", async () => {
-    const app = testApp();
+    const app = await testApp();
     const [alice] = app.tenants;
     expect((await app.as(alice!, "/v1/batch", { method: "POST", body: "{}", headers: { "Content-Type": "text/plain" } })).status).toBe(415);
     const res = await app.as(alice!, "/v1/batch", { method: "POST", body: "{not json", headers: { "Content-Type": "application/json" } });
@@ -71,7 +71,7 @@ describe("POST /v1/batch", () => {
   });
 
   it("refuses malformed operations with 400 and writes nothing", async () => {
-    const app = testApp();
+    const app = await testApp();
     const [alice] = app.tenants;
     for (const body of [
       {},
@@ -95,13 +95,14 @@ describe("POST /v1/batch", () => {
 
   it("sends a batch of 100 operations to Redis as one request", async () => {
     const { control, token } = await gatewayScope();
-    const app = testApp({ vars: { UPSTASH_REDIS_REST_TOKEN: token, STATS_FLUSH_INTERVAL_MS: "3600000" } });
+    const app = await testApp({ vars: { UPSTASH_REDIS_REST_TOKEN: token, STATS_FLUSH_INTERVAL_MS: "3600000" } });
     const [alice] = app.tenants;
     const ops = {
       get: Array.from({ length: 40 }, (_, i) => `g${i}`),
       set: Array.from({ length: 40 }, (_, i) => ({ key: `s${i}`, value: `v${i}` })),
       delete: Array.from({ length: 20 }, (_, i) => `d${i}`),
     };
+    await app.as(alice!, cachePath("warm-up-token"));
     await control.resetCounters();
     const res = await app.as(alice!, "/v1/batch", json(ops));
     expect(res.status).toBe(200);

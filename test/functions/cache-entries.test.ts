@@ -5,7 +5,7 @@ const text = (body: string, type = "text/plain") => ({ method: "PUT", body, head
 
 describe("PUT /v1/cache/{key}", () => {
   it("stores in Redis and answers 201 with the ETag", async () => {
-    const app = testApp();
+    const app = await testApp();
     const [alice] = app.tenants;
     const res = await app.as(alice!, cachePath("greeting"), text("hello"));
     expect(res.status).toBe(201);
@@ -15,7 +15,7 @@ describe("PUT /v1/cache/{key}", () => {
   });
 
   it("stores only if absent with If-None-Match: *, else 412", async () => {
-    const app = testApp();
+    const app = await testApp();
     const [alice] = app.tenants;
     const init = { ...text("first"), headers: { "Content-Type": "text/plain", "If-None-Match": "*" } };
     expect((await app.as(alice!, cachePath("once"), init)).status).toBe(201);
@@ -26,7 +26,7 @@ describe("PUT /v1/cache/{key}", () => {
   });
 
   it("refuses a value over the configured maximum with 413, keeping the old value", async () => {
-    const app = testApp({ vars: { MAX_VALUE_BYTES: "1024" } });
+    const app = await testApp({ vars: { MAX_VALUE_BYTES: "1024" } });
     const [alice] = app.tenants;
     await app.as(alice!, cachePath("k"), text("small"));
     const res = await app.as(alice!, cachePath("k"), text("x".repeat(1025)));
@@ -36,7 +36,7 @@ describe("PUT /v1/cache/{key}", () => {
   });
 
   it("stops reading a streamed body as soon as it passes the limit", async () => {
-    const app = testApp({ vars: { MAX_VALUE_BYTES: "4096" } });
+    const app = await testApp({ vars: { MAX_VALUE_BYTES: "4096" } });
     const [alice] = app.tenants;
     let pulled = 0;
     // 1,000 chunks of 1 KiB on offer, no Content-Length: only a handful may be read.
@@ -53,7 +53,7 @@ describe("PUT /v1/cache/{key}", () => {
   });
 
   it("refuses bad ttl, swr and tags with 400 invalid_query", async () => {
-    const app = testApp({ vars: { MAX_TTL_SECONDS: "3600" } });
+    const app = await testApp({ vars: { MAX_TTL_SECONDS: "3600" } });
     const [alice] = app.tenants;
     for (const query of ["?ttl=0", "?ttl=abc", "?ttl=1.5", "?ttl=3601", "?swr=-1", `?tags=${"x".repeat(129)}`]) {
       const res = await app.as(alice!, cachePath("k", query), text("v"));
@@ -63,7 +63,7 @@ describe("PUT /v1/cache/{key}", () => {
   });
 
   it("refuses keys that are not 1 to 512 bytes of valid UTF-8", async () => {
-    const app = testApp();
+    const app = await testApp();
     const [alice] = app.tenants;
     for (const path of ["/v1/cache/%FF", "/v1/cache/%E0%A4", `/v1/cache/${"k".repeat(513)}`, "/v1/cache/"]) {
       const res = await app.as(alice!, path, text("v"));
@@ -75,7 +75,7 @@ describe("PUT /v1/cache/{key}", () => {
 
 describe("GET and HEAD /v1/cache/{key}", () => {
   it("returns the value with its content type and cache headers", async () => {
-    const app = testApp();
+    const app = await testApp();
     const [alice] = app.tenants;
     await app.as(alice!, cachePath("doc", "?ttl=120"), text('{"a":1}', "application/vnd.example+json; charset=utf-8"));
     const res = await app.as(alice!, cachePath("doc"));
@@ -89,7 +89,7 @@ describe("GET and HEAD /v1/cache/{key}", () => {
   });
 
   it("serves from Redis in a cold isolate (HIT-L2), then from memory (HIT-L1)", async () => {
-    const writer = testApp();
+    const writer = await testApp();
     const [alice] = writer.tenants;
     await writer.as(alice!, cachePath("shared"), text("across isolates"));
     const reader = writer.otherIsolate();
@@ -100,7 +100,7 @@ describe("GET and HEAD /v1/cache/{key}", () => {
   });
 
   it("answers 404 with X-Cache: MISS and a JSON error for a missing key", async () => {
-    const app = testApp();
+    const app = await testApp();
     const res = await app.as(app.tenants[0]!, cachePath("absent"));
     expect(res.status).toBe(404);
     expect(res.headers.get("X-Cache")).toBe("MISS");
@@ -108,7 +108,7 @@ describe("GET and HEAD /v1/cache/{key}", () => {
   });
 
   it("answers 304 when If-None-Match carries the current ETag", async () => {
-    const app = testApp();
+    const app = await testApp();
     const [alice] = app.tenants;
     const etag = (await app.as(alice!, cachePath("k"), text("v"))).headers.get("ETag") as string;
     const res = await app.as(alice!, cachePath("k"), { headers: { "If-None-Match": `"nope", ${etag}` } });
@@ -119,7 +119,7 @@ describe("GET and HEAD /v1/cache/{key}", () => {
   });
 
   it("answers HEAD with the headers of GET and no body", async () => {
-    const app = testApp();
+    const app = await testApp();
     const [alice] = app.tenants;
     await app.as(alice!, cachePath("k"), text("twelve bytes"));
     const res = await app.as(alice!, cachePath("k"), { method: "HEAD" });
@@ -130,7 +130,7 @@ describe("GET and HEAD /v1/cache/{key}", () => {
   });
 
   it("round-trips binary bytes and bodies that look like JSON, through Redis", async () => {
-    const writer = testApp();
+    const writer = await testApp();
     const [alice] = writer.tenants;
     const binary = crypto.getRandomValues(new Uint8Array(3000));
     await writer.as(alice!, cachePath("bin"), { method: "PUT", body: binary, headers: { "Content-Type": "application/octet-stream" } });
@@ -145,7 +145,7 @@ describe("GET and HEAD /v1/cache/{key}", () => {
   });
 
   it("compresses large values in Redis and returns them intact", async () => {
-    const writer = testApp();
+    const writer = await testApp();
     const [alice] = writer.tenants;
     const value = JSON.stringify(Array.from({ length: 400 }, (_, i) => ({ id: i, name: "edge-cache item" })));
     await writer.as(alice!, cachePath("big"), text(value, "application/json"));
@@ -160,7 +160,7 @@ describe("GET and HEAD /v1/cache/{key}", () => {
   });
 
   it("accepts any characters in a key, percent-encoded, with / inside", async () => {
-    const app = testApp();
+    const app = await testApp();
     const [alice] = app.tenants;
     const keys = ["a/b/c", "a:b*c?[d]\\e%f", "nul\u0000byte", "ünïcødé 😀", "a/../b", "sp ace"];
     for (const key of keys) expect((await app.as(alice!, cachePath(key), text(`v:${key}`))).status).toBe(201);
@@ -172,7 +172,7 @@ describe("GET and HEAD /v1/cache/{key}", () => {
 
 describe("DELETE /v1/cache/{key}", () => {
   it("answers 204, removes the entry everywhere, and is idempotent", async () => {
-    const app = testApp();
+    const app = await testApp();
     const [alice] = app.tenants;
     await app.as(alice!, cachePath("k"), text("v"));
     expect((await app.as(alice!, cachePath("k"), { method: "DELETE" })).status).toBe(204);
@@ -184,7 +184,7 @@ describe("DELETE /v1/cache/{key}", () => {
 
 describe("expiry", () => {
   it("expires an entry after its ttl", async () => {
-    const app = testApp();
+    const app = await testApp();
     const [alice] = app.tenants;
     await app.as(alice!, cachePath("short", "?ttl=1"), text("v"));
     expect((await app.as(alice!, cachePath("short"))).status).toBe(200);
@@ -194,7 +194,7 @@ describe("expiry", () => {
   });
 
   it("serves a stale copy inside the swr window, marked STALE, and nothing after", async () => {
-    const app = testApp();
+    const app = await testApp();
     const [alice] = app.tenants;
     await app.as(alice!, cachePath("k", "?ttl=1&swr=1"), text("v"));
     await sleep(1100);
@@ -209,7 +209,7 @@ describe("expiry", () => {
 
 describe("routing", () => {
   it("answers 405 with Allow for other methods", async () => {
-    const app = testApp();
+    const app = await testApp();
     const res = await app.as(app.tenants[0]!, cachePath("k"), { method: "POST" });
     expect(res.status).toBe(405);
     expect(res.headers.get("Allow")).toBe("GET, HEAD, PUT, DELETE");
@@ -217,13 +217,13 @@ describe("routing", () => {
   });
 
   it("answers 404 JSON for unknown routes", async () => {
-    const res = await testApp().request("/nope");
+    const res = await (await testApp()).request("/nope");
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { code: "not_found" } });
   });
 
   it("requires a valid bearer token on /v1", async () => {
-    const app = testApp();
+    const app = await testApp();
     for (const headers of [
       {} as Record<string, string>,
       { Authorization: "Basic abc" },

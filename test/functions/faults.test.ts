@@ -16,7 +16,7 @@ const faults: Record<string, Partial<GatewayFaults>> = {
 
 async function faultyApp() {
   const { control, token } = await gatewayScope();
-  const app = testApp({
+  const app = await testApp({
     vars: {
       UPSTASH_REDIS_REST_TOKEN: token,
       L2_TIMEOUT_MS: String(L2_TIMEOUT_MS),

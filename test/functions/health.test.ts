@@ -3,7 +3,7 @@ import { testApp } from "../helpers/worker/test-env";
 
 describe("GET /health", () => {
   it("reports ok with Redis reachable and this isolate's L1 usage", async () => {
-    const res = await testApp().request("/health");
+    const res = await (await testApp()).request("/health");
     expect(res.status).toBe(200);
     expect(res.headers.get("Cache-Control")).toBe("no-store");
     const body = await res.json();
@@ -17,11 +17,11 @@ describe("GET /health", () => {
   });
 
   it("says memory when no Redis is configured", async () => {
-    const res = await testApp({ memoryOnly: true }).request("/health");
+    const res = await (await testApp({ memoryOnly: true })).request("/health");
     expect(await res.json()).toMatchObject({ status: "ok", store: "memory", redis: null });
   });
 
   it("needs no token", async () => {
-    expect((await testApp().request("/health")).status).toBe(200);
+    expect((await (await testApp()).request("/health")).status).toBe(200);
   });
 });

@@ -6,7 +6,7 @@ const invalidate = (tags: unknown) => ({ method: "POST", body: JSON.stringify({ 
 
 describe("POST /v1/invalidate", () => {
   it("hides entries with any of the tags, at once in this isolate and in a cold one", async () => {
-    const app = testApp();
+    const app = await testApp();
     const [alice, bob] = app.tenants;
     await app.as(alice!, cachePath("p1", "?tags=product,home"), put("p1"));
     await app.as(alice!, cachePath("p2", "?tags=home"), put("p2"));
@@ -24,7 +24,7 @@ describe("POST /v1/invalidate", () => {
   });
 
   it("reaches another isolate's memory copy within L1_MAX_TTL", async () => {
-    const app = testApp();
+    const app = await testApp();
     const [alice] = app.tenants;
     await app.as(alice!, cachePath("k", "?tags=t"), put("v"));
     const other = app.otherIsolate();
@@ -35,7 +35,7 @@ describe("POST /v1/invalidate", () => {
   });
 
   it("refuses an empty or malformed tag list", async () => {
-    const app = testApp();
+    const app = await testApp();
     for (const tags of [[], "t", [""], ["a,b"], Array.from({ length: 101 }, (_, i) => `t${i}`)]) {
       const res = await app.as(app.tenants[0]!, "/v1/invalidate", invalidate(tags));
       expect(res.status, JSON.stringify(tags)).toBe(400);

@@ -5,7 +5,7 @@ const put = (body: string, query = "") => [query, { method: "PUT", body, headers
 
 describe("memory-only mode (no Redis configured)", () => {
   it("stores in memory with full TTLs and says so with 202", async () => {
-    const app = testApp({ memoryOnly: true });
+    const app = await testApp({ memoryOnly: true });
     const [alice] = app.tenants;
     const [query, init] = put("v", "?ttl=2");
     const res = await app.as(alice!, cachePath("k", query), init);
@@ -20,7 +20,7 @@ describe("memory-only mode (no Redis configured)", () => {
   });
 
   it("clears, invalidates, deletes and batches in memory", async () => {
-    const app = testApp({ memoryOnly: true });
+    const app = await testApp({ memoryOnly: true });
     const [alice, bob] = app.tenants;
     const batch = await app.as(alice!, "/v1/batch", {
       method: "POST",

@@ -5,7 +5,7 @@ const put = (body: string) => ({ method: "PUT", body, headers: { "Content-Type":
 
 describe("GET /v1/stats", () => {
   it("counts this isolate's hits, misses, sets, deletes and bytes for the caller only", async () => {
-    const app = testApp({ vars: { STATS_FLUSH_INTERVAL_MS: "3600000" } });
+    const app = await testApp({ vars: { STATS_FLUSH_INTERVAL_MS: "3600000" } });
     const [alice, bob] = app.tenants;
     await app.as(alice!, cachePath("k"), put("12345"));
     await app.as(alice!, cachePath("k"));
@@ -24,7 +24,7 @@ describe("GET /v1/stats", () => {
   });
 
   it("adds up counters flushed by other isolates", async () => {
-    const writer = testApp({ vars: { STATS_FLUSH_INTERVAL_MS: "1" } });
+    const writer = await testApp({ vars: { STATS_FLUSH_INTERVAL_MS: "1" } });
     const [alice] = writer.tenants;
     await writer.as(alice!, cachePath("k"), put("v"));
     await writer.as(alice!, cachePath("k"));
@@ -37,7 +37,7 @@ describe("GET /v1/stats", () => {
 
   it("adds no Redis request to a request; flushes at most once per interval", async () => {
     const { control, token } = await gatewayScope();
-    const app = testApp({ vars: { UPSTASH_REDIS_REST_TOKEN: token, STATS_FLUSH_INTERVAL_MS: "3600000" } });
+    const app = await testApp({ vars: { UPSTASH_REDIS_REST_TOKEN: token, STATS_FLUSH_INTERVAL_MS: "3600000" } });
     const [alice] = app.tenants;
     await app.as(alice!, cachePath("hot"), put("v"));
     await control.resetCounters();

@@ -5,7 +5,7 @@ const put = (body: string) => ({ method: "PUT", body, headers: { "Content-Type":
 
 describe("DELETE /v1/cache (tenant clear)", () => {
   it("removes every entry of the caller and none of another tenant's", async () => {
-    const app = testApp();
+    const app = await testApp();
     const [alice, bob] = app.tenants;
     for (const key of ["a", "b/c", "*", "?"]) {
       await app.as(alice!, cachePath(key), put(`alice ${key}`));

@@ -4,7 +4,10 @@ import { cachePath, type TestApp, testApp } from "../helpers/worker/test-env";
 
 // Keys chosen to collide if any layer confused tenants, globbed, or unescaped.
 const hostileKey = fc
-  .array(fc.constantFrom(":", "*", "?", "[", "]", "\\", "/", "%", "\u0000", "e:", "ec:", "a", "😀", "ü", "-"), { minLength: 1, maxLength: 6 })
+  .array(fc.constantFrom(":", "*", "?", "[", "]", "\\", "/", "%", "\u0000", "e:", "ec:", "a", "😀", "ü", "-"), {
+    minLength: 1,
+    maxLength: 6,
+  })
   .map((parts) => parts.join(""));
 
 const tag = fc.constantFrom("t1", "t2", "*", "t:1");
@@ -18,7 +21,16 @@ type Op =
 
 const who = fc.constantFrom(0 as const, 1 as const);
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant("put" as const), who, key: hostileKey, value: fc.string({ maxLength: 8 }), tags: fc.uniqueArray(tag, { maxLength: 2 }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant("put" as const),
+      who,
+      key: hostileKey,
+      value: fc.string({ maxLength: 8 }),
+      tags: fc.uniqueArray(tag, { maxLength: 2 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("delete" as const), who, key: hostileKey }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("clear" as const), who }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("invalidate" as const), who, tag }) },
@@ -30,11 +42,19 @@ type Model = Map<string, { value: string; tags: string[] }>;
 async function apply(app: TestApp, models: [Model, Model], step: Op): Promise<void> {
   const tenant = app.tenants[step.who]!;
   const model = models[step.who];
-  const json = (body: unknown): RequestInit => ({ method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+  const json = (body: unknown): RequestInit => ({
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "Content-Type": "application/json" },
+  });
   switch (step.kind) {
     case "put": {
       const query = step.tags.length ? `?tags=${encodeURIComponent(step.tags.join(","))}` : "";
-      const res = await app.as(tenant, cachePath(step.key, query), { method: "PUT", body: step.value, headers: { "Content-Type": "text/plain" } });
+      const res = await app.as(tenant, cachePath(step.key, query), {
+        method: "PUT",
+        body: step.value,
+        headers: { "Content-Type": "text/plain" },
+      });
       expect(res.status).toBe(201);
       model.set(step.key, { value: step.value, tags: step.tags });
       return;
@@ -79,7 +99,7 @@ describe("tenant isolation (model-based, hostile keys)", () => {
   it("no sequence of one tenant's writes, deletes, clears or invalidations is seen by the other", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
-        const app = testApp({ vars: { STATS_FLUSH_INTERVAL_MS: "3600000" } });
+        const app = await testApp({ vars: { STATS_FLUSH_INTERVAL_MS: "3600000" } });
         const models: [Model, Model] = [new Map(), new Map()];
         const keys = new Set<string>();
         for (const step of ops) {
@@ -95,9 +115,10 @@ describe("tenant isolation (model-based, hostile keys)", () => {
   });
 
   it("counts a tenant's operations only in that tenant's stats", async () => {
-    const app = testApp({ vars: { STATS_FLUSH_INTERVAL_MS: "1" } });
+    const app = await testApp({ vars: { STATS_FLUSH_INTERVAL_MS: "1" } });
     const [alice, bob] = app.tenants;
-    for (let i = 0; i < 5; i++) await app.as(alice!, cachePath(`k${i}`), { method: "PUT", body: "v", headers: { "Content-Type": "text/plain" } });
+    for (let i = 0; i < 5; i++)
+      await app.as(alice!, cachePath(`k${i}`), { method: "PUT", body: "v", headers: { "Content-Type": "text/plain" } });
     await app.as(alice!, cachePath("k0"));
     const bobStats = (await (await app.otherIsolate().as(bob!, "/v1/stats")).json()) as { counters: Record<string, number> };
     expect(Object.values(bobStats.counters).every((n) => n === 0)).toBe(true);

@@ -1,0 +1,85 @@
+/**
+ * `npm start`: the worker under `wrangler dev`, with a throwaway Redis and the Upstash-compatible
+ * gateway as its L2 when redis-server is installed, memory-only otherwise.
+ *
+ *   PORT              worker port (default 8787)
+ *   EDGE_CACHE_STORE  `memory` skips Redis entirely
+ *
+ * `.dev.vars` is read, never written: a real UPSTASH_REDIS_REST_URL/TOKEN there is used instead
+ * of a local Redis, and TENANT_TOKENS / ADMIN_TOKEN there win over the generated ones.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { resolve } from "node:path";
+import { stopChild } from "./child-process.ts";
+import { isRedisServerAvailable } from "./redis/availability.ts";
+import { type LocalStack, startLocalStack } from "./stack.ts";
+import { renderBanner } from "./start/banner.ts";
+import { readDevVars } from "./start/dev-vars.ts";
+import { waitForHealth } from "./start/health.ts";
+import { chooseStoreMode, type StoreMode, StoreModeError } from "./start/store-mode.ts";
+import { workerVars } from "./start/worker-vars.ts";
+import { wranglerDevArgs } from "./start/wrangler-args.ts";
+
+const root = resolve(import.meta.dirname, "..");
+const port = Number(process.env.PORT ?? 8787);
+const url = `http://127.0.0.1:${port}`;
+
+const requestedStore = process.env.EDGE_CACHE_STORE;
+const devVars = readDevVars(resolve(root, ".dev.vars"));
+const mode = chooseModeOrExit();
+
+let stack: LocalStack | undefined;
+let wrangler: ChildProcess | undefined;
+let shuttingDown = false;
+
+async function shutDown(exitCode: number): Promise<never> {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    // wrangler leads its own process group (workerd and esbuild run under it): stop all of it.
+    if (wrangler) await stopChild(wrangler, { group: true });
+    await stack?.stop();
+  }
+  process.exit(exitCode);
+}
+
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => void shutDown(0));
+}
+
+if (mode.kind === "local-redis") {
+  stack = await startLocalStack();
+}
+const { vars, demoToken, adminToken } = workerVars({ mode, requestedStore, devVars, gateway: stack?.gateway });
+
+wrangler = spawn(resolve(root, "node_modules/.bin/wrangler"), wranglerDevArgs({ port, vars }), {
+  cwd: root,
+  // Its own process group, so one signal reaches workerd too; no stdin, as it is not in the
+  // terminal's foreground group.
+  detached: true,
+  stdio: ["ignore", "inherit", "inherit"],
+  env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+});
+const wranglerRunning = () => wrangler?.exitCode === null && wrangler.signalCode === null;
+wrangler.once("exit", (code) => {
+  if (!shuttingDown) {
+    console.error(`wrangler dev exited (${code ?? "signal"}); stopping.`);
+    void shutDown(code ?? 1);
+  }
+});
+
+if (await waitForHealth(url, { stillStarting: wranglerRunning })) {
+  const local = stack && { gatewayUrl: stack.gateway.url, redisUrl: stack.redis.url };
+  console.log(renderBanner({ url, mode, demoToken, adminToken, local }));
+} else if (wranglerRunning()) {
+  console.error(`The worker has not answered ${url}/health yet; wrangler is still running.`);
+}
+
+function chooseModeOrExit(): StoreMode {
+  try {
+    return chooseStoreMode({ requestedStore, devVars, redisServerAvailable: isRedisServerAvailable() });
+  } catch (error) {
+    if (!(error instanceof StoreModeError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,44 @@
+import type { StoreMode } from "./store-mode.ts";
+
+export interface BannerInputs {
+  url: string;
+  mode: StoreMode;
+  demoToken: string | undefined;
+  adminToken: string | undefined;
+  /** The local gateway and Redis, in local-redis mode. */
+  local?: { gatewayUrl: string; redisUrl: string };
+}
+
+/** What `npm start` prints once the worker answers: where it is, what it stores in, how to try it. */
+export function renderBanner(inputs: BannerInputs): string {
+  const token = inputs.demoToken ?? "<a token from TENANT_TOKENS in .dev.vars>";
+  const lines = ["", "edge-cache is running", `  URL          ${inputs.url}`, `  store        ${describeMode(inputs.mode)}`];
+  if (inputs.local) {
+    lines.push(`  gateway      ${inputs.local.gatewayUrl}`, `  redis        ${inputs.local.redisUrl} (throwaway, no persistence)`);
+  }
+  lines.push(`  demo token   ${inputs.demoToken ?? "from TENANT_TOKENS in .dev.vars"}  (tenant "demo")`);
+  lines.push(`  admin token  ${inputs.adminToken ?? "from ADMIN_TOKEN in .dev.vars"}`);
+  lines.push(
+    "",
+    "Try it:",
+    `  curl -X PUT ${inputs.url}/v1/cache/hello -H 'Authorization: Bearer ${token}' -H 'Content-Type: text/plain' --data 'world'`,
+    `  curl ${inputs.url}/v1/cache/hello -H 'Authorization: Bearer ${token}'`,
+    `  curl ${inputs.url}/health`,
+    `  curl '${inputs.url}/__scheduled?cron=*+*+*+*+*'`,
+    "",
+    "Ctrl-C stops the worker, the gateway and Redis.",
+    "",
+  );
+  return lines.join("\n");
+}
+
+function describeMode(mode: StoreMode): string {
+  switch (mode.kind) {
+    case "local-redis":
+      return "L1 memory + L2 local Redis through the Upstash-compatible gateway";
+    case "upstash-from-dev-vars":
+      return "L1 memory + L2 Upstash (UPSTASH_REDIS_REST_URL from .dev.vars)";
+    case "memory":
+      return `memory only, one isolate's L1 (${mode.reason})`;
+  }
+}

@@ -1,0 +1,41 @@
+import { createMiddleware } from "hono/factory";
+import { ApiError } from "../../shared/errors";
+import type { AppEnv } from "../app-env";
+
+const ALLOW_HEADERS = "Authorization, Content-Type, If-None-Match";
+const ALLOW_METHODS = "GET, HEAD, PUT, POST, DELETE";
+const EXPOSE_HEADERS =
+  "ETag, Age, X-Cache, X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy";
+
+/**
+ * Answers CORS preflights. A preflight carries no token, so it passes only for an origin that
+ * some tenant or token allows; the request that follows is checked against its own token.
+ * Never `*`: the API is authenticated, and a wildcard would hand every site the browser's calls.
+ */
+export const corsPreflight = createMiddleware<AppEnv>(async function corsPreflight(c, next) {
+  const origin = c.req.header("Origin");
+  if (c.req.method !== "OPTIONS" || !origin || !c.req.header("Access-Control-Request-Method")) return next();
+  if (!(await c.var.services.corsOrigins.isKnown(origin))) throw new ApiError(403, "origin_not_allowed", "This origin is not allowed");
+  return c.body(null, 204, {
+    "Access-Control-Allow-Origin": origin,
+    "Access-Control-Allow-Methods": ALLOW_METHODS,
+    "Access-Control-Allow-Headers": ALLOW_HEADERS,
+    "Access-Control-Max-Age": "600",
+    Vary: "Origin",
+  });
+});
+
+/**
+ * After authentication: a browser request (it has an Origin) must come from an origin the token
+ * allows, or failing a token list, the tenant. Requests without Origin (servers) pass untouched.
+ */
+export const corsActual = createMiddleware<AppEnv>(async function corsActual(c, next) {
+  const origin = c.req.header("Origin");
+  if (!origin) return next();
+  const allowed = c.var.token.allowedOrigins ?? c.var.tenantRecord.allowedOrigins;
+  if (!allowed.includes(origin)) throw new ApiError(403, "origin_not_allowed", "This origin is not allowed for this token");
+  await next();
+  c.res.headers.set("Access-Control-Allow-Origin", origin);
+  c.res.headers.set("Access-Control-Expose-Headers", EXPOSE_HEADERS);
+  c.res.headers.append("Vary", "Origin");
+});

@@ -1,0 +1,38 @@
+import { createMiddleware } from "hono/factory";
+import { ApiError } from "../../shared/errors";
+import type { RateDecision, RateRule } from "../../shared/limits/rate-limiter";
+import type { AppEnv } from "../app-env";
+
+/**
+ * Per-tenant limits, and per-token ones where a token has its own. Applies only where a limit is
+ * configured, so unlimited tenants pay no round trip. Headers follow the IETF RateLimit fields
+ * draft; a refusal is 429 with Retry-After.
+ */
+export const rateLimit = createMiddleware<AppEnv>(async function rateLimit(c, next) {
+  const checks: [string, RateRule][] = [];
+  const tenantRule = c.var.tenantRecord.limits.rateLimit;
+  if (tenantRule) checks.push([`t:${c.var.tenant}`, tenantRule]);
+  if (c.var.token.rateLimit) checks.push([`k:${c.var.token.id}`, c.var.token.rateLimit]);
+  if (checks.length === 0) return next();
+
+  const limiter = c.var.services.rateLimiter;
+  const decisions = await Promise.all(checks.map(([identifier, rule]) => limiter.check(identifier, rule)));
+  // The tightest decision speaks for the request.
+  const tightest = decisions.reduce((a, b) => ((!b.allowed && a.allowed) || b.remaining < a.remaining ? b : a));
+  const headers = rateLimitHeaders(tightest, checks[decisions.indexOf(tightest)]?.[1] as RateRule);
+  if (!tightest.allowed) {
+    const retryAfter = Math.max(1, Math.ceil((tightest.resetAt - Date.now()) / 1000));
+    throw new ApiError(429, "rate_limited", "Too many requests", { ...headers, "Retry-After": String(retryAfter) });
+  }
+  await next();
+  for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+});
+
+function rateLimitHeaders(decision: RateDecision, rule: RateRule): Record<string, string> {
+  return {
+    "RateLimit-Limit": String(decision.limit),
+    "RateLimit-Remaining": String(decision.remaining),
+    "RateLimit-Reset": String(Math.max(0, Math.ceil((decision.resetAt - Date.now()) / 1000))),
+    "RateLimit-Policy": `${rule.requests};w=${rule.windowSeconds}`,
+  };
+}

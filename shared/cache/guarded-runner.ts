@@ -1,0 +1,20 @@
+import { type CircuitBreaker, CircuitOpenError } from "./circuit-breaker";
+import type { RedisRunner } from "./redis-client";
+import { StoreUnavailableError } from "./store";
+
+/**
+ * A runner that shares the store's circuit breaker: while Redis is known to be failing, tenant
+ * lookups, stats reads and health probes fail at once instead of each waiting out a deadline.
+ */
+export function guardedRunner(runner: RedisRunner, breaker: CircuitBreaker): RedisRunner {
+  return {
+    async run(commands) {
+      const result = await breaker.run(() => runner.run(commands));
+      if (result.ok) return result.value;
+      if (result.error instanceof StoreUnavailableError) throw result.error;
+      throw new StoreUnavailableError(result.error instanceof CircuitOpenError ? "circuit open" : "request failed", {
+        cause: result.error,
+      });
+    },
+  };
+}

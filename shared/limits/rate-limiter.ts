@@ -1,0 +1,83 @@
+import { Ratelimit } from "@upstash/ratelimit";
+import type { CircuitBreaker } from "../cache/circuit-breaker";
+import { RATE_LIMIT_REDIS_PREFIX } from "../cache/keys";
+import { LocalRateLimiter } from "./local-rate-limiter";
+
+export interface RateRule {
+  requests: number;
+  windowSeconds: number;
+}
+
+export interface RateDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Epoch ms when the window resets. */
+  resetAt: number;
+  /** `global`: counted in Redis across isolates; `isolate`: counted here only. */
+  scope: "global" | "isolate";
+}
+
+type RatelimitRedis = ConstructorParameters<typeof Ratelimit>[0]["redis"];
+
+export interface RateLimiterOptions {
+  /** The SDK client; absent in memory-only mode. */
+  redis?: RatelimitRedis | undefined;
+  breaker: CircuitBreaker;
+  /** How long a check may wait on Redis before the per-isolate limiter decides. @default 100 */
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Sliding-window limits counted in Redis by @upstash/ratelimit, with its ephemeral cache so a
+ * blocked caller costs no round trip. When Redis is slow or its circuit is open, the decision
+ * falls to a per-isolate sliding window: neither fail-open (unlimited during an outage) nor
+ * fail-closed (a Redis outage would refuse every request).
+ */
+export class RateLimiter {
+  readonly #redis: RatelimitRedis | undefined;
+  readonly #breaker: CircuitBreaker;
+  readonly #timeoutMs: number;
+  readonly #local: LocalRateLimiter;
+  readonly #limiters = new Map<string, Ratelimit>();
+  // Shared by every limiter of this isolate: identifiers known to be blocked until a time.
+  readonly #ephemeralCache = new Map<string, number>();
+
+  constructor(options: RateLimiterOptions) {
+    this.#redis = options.redis;
+    this.#breaker = options.breaker;
+    this.#timeoutMs = options.timeoutMs ?? 100;
+    this.#local = new LocalRateLimiter(options.now ? { now: options.now } : {});
+  }
+
+  async check(identifier: string, rule: RateRule): Promise<RateDecision> {
+    const limiter = this.#limiterFor(rule);
+    if (!limiter || this.#breaker.state === "open") return this.#local.check(identifier, rule);
+    try {
+      const result = await limiter.limit(identifier);
+      if (result.reason === "timeout") return this.#local.check(identifier, rule);
+      return { allowed: result.success, limit: result.limit, remaining: result.remaining, resetAt: result.reset, scope: "global" };
+    } catch {
+      return this.#local.check(identifier, rule);
+    }
+  }
+
+  #limiterFor(rule: RateRule): Ratelimit | undefined {
+    if (!this.#redis) return undefined;
+    const key = `${rule.requests}/${rule.windowSeconds}`;
+    let limiter = this.#limiters.get(key);
+    if (!limiter) {
+      limiter = new Ratelimit({
+        redis: this.#redis,
+        limiter: Ratelimit.slidingWindow(rule.requests, `${rule.windowSeconds} s`),
+        prefix: `${RATE_LIMIT_REDIS_PREFIX}:${key}`,
+        ephemeralCache: this.#ephemeralCache,
+        timeout: this.#timeoutMs,
+        analytics: false,
+      });
+      this.#limiters.set(key, limiter);
+    }
+    return limiter;
+  }
+}

@@ -1,0 +1,82 @@
+import { z } from "zod";
+import { isTenantId, type TenantId } from "../cache/keys";
+
+/** A browser origin as it appears in an `Origin` header: scheme, host, optional port. */
+export const browserOriginSchema = z
+  .string()
+  .max(255)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
+    } catch {
+      return false;
+    }
+  }, "origins look like https://app.example.com (scheme, host and port only)");
+
+/** A host warm origins may be fetched from: `api.example.com`, or `*.example.com` for subdomains. */
+export const originHostSchema = z
+  .string()
+  .max(253)
+  .regex(
+    /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:\d{1,5})?$/,
+    "hosts look like api.example.com or *.example.com",
+  );
+
+export const rateLimitSchema = z.strictObject({
+  requests: z.number().int().min(1).max(1_000_000),
+  windowSeconds: z.number().int().min(1).max(86_400),
+});
+
+/** Per-tenant limits; each is capped by the deployment-wide maximum of the same name. */
+export const tenantLimitsSchema = z.strictObject({
+  maxValueBytes: z.number().int().min(1).optional(),
+  defaultTtlSeconds: z.number().int().min(1).optional(),
+  maxTtlSeconds: z.number().int().min(1).optional(),
+  rateLimit: rateLimitSchema.optional(),
+});
+
+export const tenantIdSchema = z
+  .string()
+  .refine(isTenantId, "tenant ids are 1-63 characters of a-z 0-9 _ -, starting with a letter or digit");
+
+export const tenantCreateSchema = z.strictObject({
+  id: tenantIdSchema,
+  name: z.string().min(1).max(200).optional(),
+  limits: tenantLimitsSchema.default({}),
+  allowedOrigins: z.array(browserOriginSchema).max(100).default([]),
+  originHosts: z.array(originHostSchema).max(100).default([]),
+});
+
+export const tenantUpdateSchema = z.strictObject({
+  name: z.string().min(1).max(200).optional(),
+  status: z.enum(["active", "disabled"]).optional(),
+  limits: tenantLimitsSchema.optional(),
+  allowedOrigins: z.array(browserOriginSchema).max(100).optional(),
+  originHosts: z.array(originHostSchema).max(100).optional(),
+});
+
+export type TenantCreate = z.output<typeof tenantCreateSchema>;
+export type TenantUpdate = z.output<typeof tenantUpdateSchema>;
+export type TenantLimits = z.output<typeof tenantLimitsSchema>;
+
+export interface TenantRecord {
+  id: TenantId;
+  name?: string;
+  status: "active" | "disabled";
+  limits: TenantLimits;
+  allowedOrigins: string[];
+  originHosts: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function newTenantRecord(input: TenantCreate, now: Date): TenantRecord {
+  const at = now.toISOString();
+  return { ...input, id: input.id as TenantId, status: "active", createdAt: at, updatedAt: at };
+}
+
+export function applyTenantUpdate(record: TenantRecord, update: TenantUpdate, now: Date): TenantRecord {
+  const defined = Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined));
+  return { ...record, ...defined, updatedAt: now.toISOString() };
+}

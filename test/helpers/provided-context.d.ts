@@ -1,0 +1,16 @@
+// Values the global setup provides to every test project (see test/helpers/node/global-setup.ts).
+export {};
+
+declare module "vitest" {
+  interface ProvidedContext {
+    /** Base URL of the Upstash-compatible gateway: UPSTASH_REDIS_REST_URL. */
+    gatewayUrl: string;
+    /** UPSTASH_REDIS_REST_TOKEN for the gateway. */
+    gatewayToken: string;
+    /** `<origin>/__control`: fault injection and counters. */
+    gatewayControlUrl: string;
+    gatewayControlToken: string;
+    /** `redis://127.0.0.1:<port>`, for Node tests that inspect Redis directly. */
+    redisUrl: string;
+  }
+}
