@@ -31,8 +31,10 @@ export default defineConfig({
                 UPSTASH_REDIS_REST_TOKEN: inject<string>("gatewayToken"),
                 GATEWAY_CONTROL_URL: inject<string>("gatewayControlUrl"),
                 GATEWAY_CONTROL_TOKEN: inject<string>("gatewayControlToken"),
+                ORIGIN_URL: inject<string>("originUrl"),
                 ADMIN_TOKEN: "test-admin-token-0123456789abcdef0123456789",
-                TENANT_TOKENS: JSON.stringify({ "token-alpha": "alpha", "token-beta": "beta" }),
+                // A line per request would bury the test report; tests that read logs raise it.
+                LOG_LEVEL: "warn",
               },
             },
           })),

@@ -6,10 +6,12 @@
  *   EDGE_CACHE_STORE  `memory` skips Redis entirely
  *
  * `.dev.vars` is read, never written: a real UPSTASH_REDIS_REST_URL/TOKEN there is used instead
- * of a local Redis, and TENANT_TOKENS / ADMIN_TOKEN there win over the generated ones.
+ * of a local Redis, and ADMIN_TOKEN / TOKEN_PEPPER there win over the generated ones. Once the
+ * worker answers, a "demo" tenant is created through the admin API and its token printed.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
+import { createAdminClient, seedTenant } from "./admin/admin-client.ts";
 import { stopChild } from "./child-process.ts";
 import { isRedisServerAvailable } from "./redis/availability.ts";
 import { type LocalStack, startLocalStack } from "./stack.ts";
@@ -49,7 +51,7 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
 if (mode.kind === "local-redis") {
   stack = await startLocalStack();
 }
-const { vars, demoToken, adminToken } = workerVars({ mode, requestedStore, devVars, gateway: stack?.gateway });
+const { vars, adminToken, adminTokenGenerated } = workerVars({ mode, requestedStore, devVars, gateway: stack?.gateway });
 
 wrangler = spawn(resolve(root, "node_modules/.bin/wrangler"), wranglerDevArgs({ port, vars }), {
   cwd: root,
@@ -69,7 +71,12 @@ wrangler.once("exit", (code) => {
 
 if (await waitForHealth(url, { stillStarting: wranglerRunning })) {
   const local = stack && { gatewayUrl: stack.gateway.url, redisUrl: stack.redis.url };
-  console.log(renderBanner({ url, mode, demoToken, adminToken, local }));
+  // The demo tenant goes through the admin API, as any tenant would: the CLI's own client.
+  const demo = await seedTenant(createAdminClient({ url, adminToken }), "demo", ["read", "write", "manage"]).catch((error: unknown) => {
+    console.error(`Could not seed the demo tenant: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  });
+  console.log(renderBanner({ url, mode, demoToken: demo?.token, adminToken: adminTokenGenerated ? adminToken : undefined, local }));
 } else if (wranglerRunning()) {
   console.error(`The worker has not answered ${url}/health yet; wrangler is still running.`);
 }

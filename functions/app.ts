@@ -9,6 +9,7 @@ import { cacheEntries } from "./cache-entries";
 import { health } from "./health";
 import { invalidate } from "./invalidate";
 import { adminAuth } from "./middleware/admin-auth";
+import { apiHeaders } from "./middleware/api-headers";
 import { corsActual, corsPreflight } from "./middleware/cors";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestLog } from "./middleware/request-log";
@@ -28,7 +29,8 @@ export function buildApp() {
 
   app.route("/health", health);
 
-  app.use("/admin/*", adminAuth);
+  app.use("/v1/*", apiHeaders);
+  app.use("/admin/*", apiHeaders, adminAuth);
   app.route("/admin/tenants", adminTenants);
   app.route("/admin/tenants", adminTokens);
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 const seconds = (fallback: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(0).max(max).default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -26,6 +26,8 @@ export const envSchema = z
     /** How long a rate-limit check may wait on Redis before the per-isolate limiter decides. */
     RATE_LIMIT_TIMEOUT_MS: positiveInt(100),
     /** Let tenants' origins be http, IP literals or loopback names: local development only. */
+    /** Least severe log line written: debug, info (a line per request), warn, error, silent. */
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     ALLOW_PRIVATE_ORIGINS: z
       .enum(["true", "false"])
       .default("false")

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { StoreUnavailableError } from "./cache/store";
+import { log } from "./log";
 
 /** Every error code the API can answer with; clients switch on these, never on messages. */
 export type ErrorCode =
@@ -61,15 +62,11 @@ export function renderError(err: Error, c: Context): Response {
     const code: ErrorCode = err.status === 404 ? "not_found" : err.status < 500 ? "bad_request" : "internal";
     return c.json(errorBody(code, err.message || "Request failed"), err.status);
   }
-  // Name and stack only: a message may carry request data.
-  console.error(
-    JSON.stringify({
-      level: "error",
-      msg: "unhandled error",
-      requestId: c.get("requestId" as never),
-      name: err?.name,
-      stack: err?.stack?.split("\n").slice(1, 6).join(" | "),
-    }),
-  );
+  // Name and stack frames only: a message may carry request data.
+  log("error", "error", "unhandled error", {
+    requestId: c.get("requestId" as never),
+    name: err?.name,
+    stack: err?.stack?.split("\n").slice(1, 6).join(" | "),
+  });
   return c.json(errorBody("internal", "Internal error"), 500);
 }

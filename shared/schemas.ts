@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { DEFAULT_CONTENT_TYPE } from "./cache/entry";
 import type { EffectiveLimits } from "./limits/effective-limits";
 

@@ -1,6 +1,7 @@
 import type { ResolvedGatewayOptions } from "./options.ts";
 import type { RedisPool } from "./redis-pool.ts";
 import type { Scopes } from "./scopes.ts";
+import type { UpstashScriptFlags } from "./script-flags.ts";
 import type { SyncToken } from "./sync-token.ts";
 
 /** What the route handlers of one gateway share. */
@@ -9,4 +10,5 @@ export interface GatewayContext {
   scopes: Scopes;
   pool: RedisPool;
   syncToken: SyncToken;
+  scriptFlags: UpstashScriptFlags;
 }

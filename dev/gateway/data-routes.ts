@@ -33,8 +33,9 @@ export async function handleDataRequest(
   if (!(await survivesFaults(scope, req, res))) return;
 
   const body = parseCommandBody(await readBody(req, context.options.maxBodyBytes));
-  const commands = endpoint === "single" ? [toCommand(body)] : toCommandList(body);
-  scope.counters.recordCommands(commands);
+  const sent = endpoint === "single" ? [toCommand(body)] : toCommandList(body);
+  scope.counters.recordCommands(sent);
+  const commands = context.scriptFlags.adapt(sent);
 
   const base64 = String(req.headers["upstash-encoding"] ?? "").toLowerCase() === "base64";
   const answer = await context.pool.withConnection((connection) => execute(connection, endpoint, commands, base64));

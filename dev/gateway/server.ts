@@ -8,6 +8,7 @@ import { CONTROL_PREFIX, type GatewayOptions, resolveGatewayOptions } from "./op
 import { RedisPool } from "./redis-pool.ts";
 import { route } from "./routing.ts";
 import { Scopes } from "./scopes.ts";
+import { UpstashScriptFlags } from "./script-flags.ts";
 import { SyncToken } from "./sync-token.ts";
 
 export interface Gateway {
@@ -36,6 +37,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       commandTimeoutMs: resolved.commandTimeoutMs,
     }),
     syncToken: new SyncToken(),
+    scriptFlags: new UpstashScriptFlags(),
   };
   // No request timeout: a hang fault must hold a request for as long as the test wants.
   const server = createServer({ requestTimeout: 0 }, (req, res) => {

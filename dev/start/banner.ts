@@ -11,12 +11,12 @@ export interface BannerInputs {
 
 /** What `npm start` prints once the worker answers: where it is, what it stores in, how to try it. */
 export function renderBanner(inputs: BannerInputs): string {
-  const token = inputs.demoToken ?? "<a token from TENANT_TOKENS in .dev.vars>";
+  const token = inputs.demoToken ?? "<a tenant token>";
   const lines = ["", "edge-cache is running", `  URL          ${inputs.url}`, `  store        ${describeMode(inputs.mode)}`];
   if (inputs.local) {
     lines.push(`  gateway      ${inputs.local.gatewayUrl}`, `  redis        ${inputs.local.redisUrl} (throwaway, no persistence)`);
   }
-  lines.push(`  demo token   ${inputs.demoToken ?? "from TENANT_TOKENS in .dev.vars"}  (tenant "demo")`);
+  lines.push(`  demo token   ${inputs.demoToken ?? "(not issued: see the error above)"}  (tenant "demo", scopes read write manage)`);
   lines.push(`  admin token  ${inputs.adminToken ?? "from ADMIN_TOKEN in .dev.vars"}`);
   lines.push(
     "",

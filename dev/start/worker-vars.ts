@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { generateToken } from "../../shared/tenants/token-format.ts";
 import { isSet } from "./dev-vars.ts";
 import type { StoreMode } from "./store-mode.ts";
 
@@ -15,10 +14,10 @@ export interface WorkerVarsInputs {
 export interface WorkerVars {
   /** Passed to `wrangler dev` as `--var NAME:VALUE`: nothing is written to disk. */
   vars: Record<string, string>;
-  /** A tenant token for the banner's examples, when one is known. */
-  demoToken: string | undefined;
-  /** The admin token when generated here; undefined when `.dev.vars` sets it. */
-  adminToken: string | undefined;
+  /** The admin token the worker will accept: generated here unless `.dev.vars` sets one. */
+  adminToken: string;
+  /** Whether adminToken was generated here (and so is worth printing). */
+  adminTokenGenerated: boolean;
 }
 
 /**
@@ -34,27 +33,10 @@ export function workerVars(inputs: WorkerVarsInputs): WorkerVars {
   if (inputs.mode.kind === "memory") vars.EDGE_CACHE_STORE = "memory";
   else if (inputs.requestedStore) vars.EDGE_CACHE_STORE = inputs.requestedStore;
 
-  let demoToken: string | undefined;
-  if (isSet(inputs.devVars, "TENANT_TOKENS")) {
-    demoToken = firstTenantToken(inputs.devVars.TENANT_TOKENS as string);
-  } else {
-    // The worker's own format, so the token passes its well-formedness check.
-    demoToken = generateToken();
-    vars.TENANT_TOKENS = JSON.stringify({ [demoToken]: "demo" });
-  }
-  let adminToken: string | undefined;
-  if (!isSet(inputs.devVars, "ADMIN_TOKEN")) {
-    adminToken = randomBytes(32).toString("hex");
-    vars.ADMIN_TOKEN = adminToken;
-  }
-  return { vars, demoToken, adminToken };
-}
-
-function firstTenantToken(json: string): string | undefined {
-  try {
-    const parsed: unknown = JSON.parse(json);
-    return parsed && typeof parsed === "object" ? Object.keys(parsed)[0] : undefined;
-  } catch {
-    return undefined;
-  }
+  const adminTokenGenerated = !isSet(inputs.devVars, "ADMIN_TOKEN");
+  const adminToken = adminTokenGenerated ? randomBytes(32).toString("hex") : (inputs.devVars.ADMIN_TOKEN as string);
+  if (adminTokenGenerated) vars.ADMIN_TOKEN = adminToken;
+  // Token digests are keyed by the pepper: a throwaway store gets a throwaway pepper.
+  if (!isSet(inputs.devVars, "TOKEN_PEPPER")) vars.TOKEN_PEPPER = randomBytes(32).toString("hex");
+  return { vars, adminToken, adminTokenGenerated };
 }

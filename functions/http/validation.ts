@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { ApiError, type ErrorCode } from "../../shared/errors";
 
 /** Parses with zod or answers 400 naming the first problem's path (never echoing the input). */

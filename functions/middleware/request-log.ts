@@ -1,4 +1,5 @@
 import { createMiddleware } from "hono/factory";
+import { log } from "../../shared/log";
 import type { AppEnv } from "../app-env";
 
 /**
@@ -8,17 +9,15 @@ import type { AppEnv } from "../app-env";
 export const requestLog = createMiddleware<AppEnv>(async function requestLog(c, next) {
   const started = Date.now();
   await next();
-  console.log(
-    JSON.stringify({
-      level: c.res.status >= 500 ? "error" : "info",
-      msg: "request",
-      requestId: c.var.requestId,
-      tenant: c.var.tenant,
-      method: c.req.method,
-      route: c.req.routePath,
-      status: c.res.status,
-      cache: c.var.cacheStatus ?? c.res.headers.get("X-Cache") ?? undefined,
-      durationMs: Date.now() - started,
-    }),
-  );
+  // Before services exist (a bad env) the line is still written, at the default level.
+  const threshold = c.var.services?.config.LOG_LEVEL ?? "info";
+  log(threshold, c.res.status >= 500 ? "error" : "info", "request", {
+    requestId: c.var.requestId,
+    tenant: c.var.tenant,
+    method: c.req.method,
+    route: c.req.routePath,
+    status: c.res.status,
+    cache: c.var.cacheStatus ?? c.res.headers.get("X-Cache") ?? undefined,
+    durationMs: Date.now() - started,
+  });
 });

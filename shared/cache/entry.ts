@@ -1,4 +1,4 @@
-import { digestHex } from "../encoding";
+import { toHex } from "../encoding";
 import type { TenantId } from "./keys";
 
 /**
@@ -63,7 +63,9 @@ export async function computeEtag(value: Uint8Array, contentType: string): Promi
   const material = new Uint8Array(typeBytes.byteLength + value.byteLength);
   material.set(typeBytes);
   material.set(value, typeBytes.byteLength);
-  return `"${(await digestHex("SHA-256", material)).slice(0, 24)}"`;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", material));
+  // Hex of the first 12 bytes only: slicing a longer string would keep the whole one alive per entry.
+  return `"${toHex(digest.subarray(0, 12))}"`;
 }
 
 export function isFresh(entry: Entry, now: number): boolean {
@@ -87,6 +89,7 @@ export function ageSeconds(entry: Entry, now: number): number {
 export function entryFootprint(tenant: TenantId, key: string, entry: Entry): number {
   let tagChars = 0;
   for (const tag of entry.tags) tagChars += tag.length;
-  // Strings are UTF-16 on the heap; ~200 bytes cover the objects, the map slot and the node.
-  return entry.value.byteLength + 2 * (tenant.length + key.length + entry.contentType.length + entry.etag.length + tagChars) + 200;
+  // Measured (bench/L1-RESULTS.md): about 850 bytes of fixed cost per entry (the Uint8Array and
+  // its buffer, the record, the SIEVE node and map slot), plus two bytes per string character.
+  return entry.value.byteLength + 2 * (tenant.length + key.length + entry.contentType.length + entry.etag.length + tagChars) + 850;
 }

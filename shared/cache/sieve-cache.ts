@@ -1,7 +1,7 @@
 /**
  * A byte-budgeted map evicting with SIEVE (Zhang et al., NSDI 2024): a FIFO queue whose "hand"
  * skips recently visited nodes. On skewed web traces it keeps ~10 points more hits than LRU at a
- * 1% cache size (bench/RESULTS.md), and a hit only sets a flag instead of moving a node.
+ * 1% cache size (bench/L1-RESULTS.md), and a hit only sets a flag instead of moving a node.
  */
 
 interface Node<V> {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { isTenantId, type TenantId } from "../cache/keys";
 
 /** A browser origin as it appears in an `Origin` header: scheme, host, optional port. */

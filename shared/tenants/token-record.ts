@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { TenantId } from "../cache/keys";
 import { browserOriginSchema, rateLimitSchema } from "./tenant-record";
 

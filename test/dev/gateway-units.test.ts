@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { toCommand, toCommandList } from "../../dev/gateway/args.ts";
 import { parseCommandBody } from "../../dev/gateway/body.ts";
@@ -6,6 +7,7 @@ import { encodeReply } from "../../dev/gateway/encode.ts";
 import { decideFault, noFaults } from "../../dev/gateway/faults.ts";
 import { GatewayHttpError } from "../../dev/gateway/http-error.ts";
 import { route } from "../../dev/gateway/routing.ts";
+import { stripUpstashFlags, UpstashScriptFlags } from "../../dev/gateway/script-flags.ts";
 
 describe("reply encoding", () => {
   const reply = [Buffer.from("OK"), "9007199254740993", null, [Buffer.from([0xff, 0x00]), "-1"], new Error("ERR inner")];
@@ -88,5 +90,23 @@ describe("fault decisions", () => {
     expect(decideFault({ ...noFaults, errorRate: 0.5, garbage: true }, () => 0.2).action).toEqual({ kind: "error", status: 503 });
     expect(decideFault({ ...noFaults, errorRate: 0.5, garbage: true }, () => 0.7).action.kind).toBe("garbage");
     expect(decideFault(noFaults).action.kind).toBe("pass");
+  });
+});
+
+describe("Upstash script flags", () => {
+  it("strips allow-key-locking, keeps other flags, and leaves plain scripts alone", () => {
+    expect(stripUpstashFlags("#!lua flags=allow-key-locking\nreturn 1")).toBe("#!lua\nreturn 1");
+    expect(stripUpstashFlags("#!lua flags=no-writes,allow-key-locking\nreturn 1")).toBe("#!lua flags=no-writes\nreturn 1");
+    expect(stripUpstashFlags("return 1")).toBe("return 1");
+  });
+
+  it("maps the client's SHA of a flagged script to the SHA Redis holds", () => {
+    const flags = new UpstashScriptFlags();
+    const script = "#!lua flags=allow-key-locking\nreturn 7";
+    const [evalCommand] = flags.adapt([["EVAL", script, "0"]]);
+    expect(evalCommand?.[1]).toBe("#!lua\nreturn 7");
+    const clientSha = createHash("sha1").update(script).digest("hex");
+    const redisSha = createHash("sha1").update("#!lua\nreturn 7").digest("hex");
+    expect(flags.adapt([["evalsha", clientSha, "0"]])[0]).toEqual(["evalsha", redisSha, "0"]);
   });
 });

@@ -25,8 +25,8 @@ const realUpstash = { UPSTASH_REDIS_REST_URL: "https://eu1-fine-cat-1234.upstash
 
 describe("npm start: .dev.vars", () => {
   it("reads dotenv syntax with comments and quotes, and nothing when the file is missing", () => {
-    const path = devVarsFile('# comment\nADMIN_TOKEN="quoted value"\nTENANT_TOKENS={"t":"demo"}\n');
-    expect(readDevVars(path)).toEqual({ ADMIN_TOKEN: "quoted value", TENANT_TOKENS: '{"t":"demo"}' });
+    const path = devVarsFile('# comment\nADMIN_TOKEN="quoted value"\nJSON_VAR={"t":"demo"}\n');
+    expect(readDevVars(path)).toEqual({ ADMIN_TOKEN: "quoted value", JSON_VAR: '{"t":"demo"}' });
     expect(readDevVars(join(tmpdir(), "edge-cache-no-such-dir", ".dev.vars"))).toEqual({});
   });
 
@@ -60,22 +60,23 @@ describe("npm start: store mode", () => {
 describe("npm start: worker vars", () => {
   const gateway = { url: "http://127.0.0.1:4000", token: "gateway-token" };
 
-  it("points the worker at the gateway and generates a demo tenant and an admin token", () => {
-    const { vars, demoToken, adminToken } = workerVars({ mode: { kind: "local-redis" }, requestedStore: undefined, devVars: {}, gateway });
+  it("points the worker at the gateway and generates an admin token and a token pepper", () => {
+    const { vars, adminToken, adminTokenGenerated } = workerVars({ mode: { kind: "local-redis" }, requestedStore: undefined, devVars: {}, gateway });
     expect(vars.UPSTASH_REDIS_REST_URL).toBe(gateway.url);
     expect(vars.UPSTASH_REDIS_REST_TOKEN).toBe(gateway.token);
-    expect(JSON.parse(vars.TENANT_TOKENS as string)).toEqual({ [demoToken as string]: "demo" });
-    expect(adminToken?.length).toBeGreaterThanOrEqual(32);
+    expect(adminToken.length).toBeGreaterThanOrEqual(32);
+    expect(adminTokenGenerated).toBe(true);
     expect(vars.ADMIN_TOKEN).toBe(adminToken);
+    expect(vars.TOKEN_PEPPER?.length).toBeGreaterThanOrEqual(32);
   });
 
-  it("leaves tokens set in .dev.vars alone and shows their first tenant token", () => {
-    const devVars = { TENANT_TOKENS: '{"mine":"acme"}', ADMIN_TOKEN: "a".repeat(40) };
-    const { vars, demoToken, adminToken } = workerVars({ mode: { kind: "local-redis" }, requestedStore: undefined, devVars, gateway });
-    expect(vars).not.toHaveProperty("TENANT_TOKENS");
+  it("leaves the admin token and pepper set in .dev.vars alone, and seeds with that admin token", () => {
+    const devVars = { ADMIN_TOKEN: "a".repeat(40), TOKEN_PEPPER: "p".repeat(40) };
+    const { vars, adminToken, adminTokenGenerated } = workerVars({ mode: { kind: "local-redis" }, requestedStore: undefined, devVars, gateway });
     expect(vars).not.toHaveProperty("ADMIN_TOKEN");
-    expect(demoToken).toBe("mine");
-    expect(adminToken).toBeUndefined();
+    expect(vars).not.toHaveProperty("TOKEN_PEPPER");
+    expect(adminToken).toBe(devVars.ADMIN_TOKEN);
+    expect(adminTokenGenerated).toBe(false);
   });
 
   it("forces memory mode on the worker and sets no Redis endpoint", () => {
@@ -85,10 +86,10 @@ describe("npm start: worker vars", () => {
   });
 
   it("passes vars to wrangler dev as NAME:VALUE, JSON and URLs intact, with scheduled testing on", () => {
-    const args = wranglerDevArgs({ port: 8787, vars: { TENANT_TOKENS: '{"t":"demo"}', UPSTASH_REDIS_REST_URL: gateway.url } });
+    const args = wranglerDevArgs({ port: 8787, vars: { JSON_VAR: '{"t":"demo"}', UPSTASH_REDIS_REST_URL: gateway.url } });
     expect(args.slice(0, 1)).toEqual(["dev"]);
     expect(args).toContain("--test-scheduled");
-    expect(args.join(" ")).toContain('--var TENANT_TOKENS:{"t":"demo"} --var UPSTASH_REDIS_REST_URL:http://127.0.0.1:4000');
+    expect(args.join(" ")).toContain('--var JSON_VAR:{"t":"demo"} --var UPSTASH_REDIS_REST_URL:http://127.0.0.1:4000');
     expect(args[args.indexOf("--port") + 1]).toBe("8787");
   });
 });

@@ -1,0 +1,110 @@
+import { parseArgs } from "node:util";
+import type { AdminClient } from "./admin-client.ts";
+
+export const USAGE = `Usage: npm run admin -- <command> [options]
+
+Tenants
+  tenant create <id> [--name N] [--origin URL]... [--origin-host HOST]... [--rate N/SECONDS]
+                     [--max-value-bytes N] [--default-ttl S] [--max-ttl S]
+  tenant list
+  tenant get <id>
+  tenant update <id> [same options as create]
+  tenant disable <id> | tenant enable <id>
+Tokens
+  token issue <tenant> --scopes read,write,manage [--name N] [--expires-in SECONDS] [--origin URL]...
+  token list <tenant>
+  token revoke <tenant> <token-id>
+  token rotate <tenant> <token-id>
+
+Options
+  --url URL   the worker (default: EDGE_CACHE_URL or http://127.0.0.1:8787)
+The admin token comes from EDGE_CACHE_ADMIN_TOKEN, or ADMIN_TOKEN in .dev.vars.`;
+
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+const OPTIONS = {
+  url: { type: "string" },
+  name: { type: "string" },
+  origin: { type: "string", multiple: true },
+  "origin-host": { type: "string", multiple: true },
+  rate: { type: "string" },
+  "max-value-bytes": { type: "string" },
+  "default-ttl": { type: "string" },
+  "max-ttl": { type: "string" },
+  scopes: { type: "string" },
+  "expires-in": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export type ParsedCommand = { run: (client: AdminClient) => Promise<unknown>; url: string | undefined; help: boolean };
+
+/** Turns argv into one admin call. Throws UsageError for anything it does not understand. */
+export function parseCommand(argv: string[]): ParsedCommand {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  const [group, action, first, second] = positionals;
+  const need = (value: string | undefined, what: string): string => {
+    if (!value) throw new UsageError(`missing ${what}`);
+    return value;
+  };
+  const tenantFields = () => ({
+    ...(values.name ? { name: values.name } : {}),
+    ...(values.origin ? { allowedOrigins: values.origin } : {}),
+    ...(values["origin-host"] ? { originHosts: values["origin-host"] } : {}),
+    ...(limitsFrom(values) ?? {}),
+  });
+  const command = `${group ?? ""} ${action ?? ""}`.trim();
+  const run = ((): ParsedCommand["run"] => {
+    switch (command) {
+      case "tenant create":
+        return (client) => client.createTenant({ id: need(first, "tenant id"), ...tenantFields() });
+      case "tenant list":
+        return (client) => client.listTenants();
+      case "tenant get":
+        return (client) => client.getTenant(need(first, "tenant id"));
+      case "tenant update":
+        return (client) => client.updateTenant(need(first, "tenant id"), tenantFields());
+      case "tenant disable":
+        return (client) => client.updateTenant(need(first, "tenant id"), { status: "disabled" });
+      case "tenant enable":
+        return (client) => client.updateTenant(need(first, "tenant id"), { status: "active" });
+      case "token issue":
+        return (client) =>
+          client.issueToken(need(first, "tenant id"), {
+            scopes: need(values.scopes, "--scopes").split(","),
+            ...(values.name ? { name: values.name } : {}),
+            ...(values["expires-in"] ? { expiresInSeconds: integer(values["expires-in"], "--expires-in") } : {}),
+            ...(values.origin ? { allowedOrigins: values.origin } : {}),
+          });
+      case "token list":
+        return (client) => client.listTokens(need(first, "tenant id"));
+      case "token revoke":
+        return (client) => client.revokeToken(need(first, "tenant id"), need(second, "token id"));
+      case "token rotate":
+        return (client) => client.rotateToken(need(first, "tenant id"), need(second, "token id"));
+      default:
+        if (values.help || command === "") return async () => USAGE;
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  })();
+  return { run, url: values.url, help: values.help ?? false };
+}
+
+function limitsFrom(values: Record<string, string | string[] | boolean | undefined>) {
+  const limits: Record<string, unknown> = {};
+  if (typeof values.rate === "string") {
+    const match = /^(\d+)\/(\d+)$/.exec(values.rate);
+    if (!match) throw new UsageError("--rate takes REQUESTS/SECONDS, e.g. 100/60");
+    limits.rateLimit = { requests: Number(match[1]), windowSeconds: Number(match[2]) };
+  }
+  if (typeof values["max-value-bytes"] === "string") limits.maxValueBytes = integer(values["max-value-bytes"], "--max-value-bytes");
+  if (typeof values["default-ttl"] === "string") limits.defaultTtlSeconds = integer(values["default-ttl"], "--default-ttl");
+  if (typeof values["max-ttl"] === "string") limits.maxTtlSeconds = integer(values["max-ttl"], "--max-ttl");
+  return Object.keys(limits).length > 0 ? { limits } : undefined;
+}
+
+function integer(text: string, option: string): number {
+  if (!/^\d+$/.test(text)) throw new UsageError(`${option} takes a whole number`);
+  return Number(text);
+}
