@@ -8,6 +8,7 @@ import { batch } from "./batch";
 import { cacheEntries } from "./cache-entries";
 import { health } from "./health";
 import { invalidate } from "./invalidate";
+import { metrics } from "./metrics";
 import { adminAuth } from "./middleware/admin-auth";
 import { apiHeaders } from "./middleware/api-headers";
 import { corsActual, corsPreflight } from "./middleware/cors";
@@ -28,6 +29,9 @@ export function buildApp() {
   app.notFound((c) => c.json(errorBody("not_found", "No such route"), 404));
 
   app.route("/health", health);
+
+  app.use("/metrics", adminAuth);
+  app.route("/metrics", metrics);
 
   app.use("/v1/*", apiHeaders);
   app.use("/admin/*", apiHeaders, adminAuth);

@@ -47,14 +47,17 @@ export const cacheEntries = new Hono<AppEnv>()
   .get("/*", requireScope("read"), async (c) => {
     const { store, stats } = c.var.services;
     const key = cacheKeyFromPath(c, PREFIX);
+    const started = Date.now();
     const lookup = await store.get(key);
     const now = Date.now();
     if (!lookup) {
       stats.add(key.tenant, "misses");
+      c.var.services.metrics.observeRead("MISS", (now - started) / 1000);
       throw new ApiError(404, "not_found", "No entry under this key", { "X-Cache": "MISS" });
     }
     const status = cacheStatus(lookup, now);
     c.set("cacheStatus", status);
+    c.var.services.metrics.observeRead(status, (now - started) / 1000);
     stats.add(key.tenant, status === "STALE" ? "staleServed" : status === "HIT-L1" ? "l1Hits" : "l2Hits");
     const headers = entryHeaders(lookup.entry, status, now);
     if (matchesIfNoneMatch(c.req.header("If-None-Match"), lookup.entry.etag)) return c.body(null, 304, headers);

@@ -3,9 +3,11 @@ import { guardedRunner } from "./cache/guarded-runner";
 import { MemoryStore } from "./cache/memory-store";
 import { createUpstashClient, type RedisRunner, type UpstashClient } from "./cache/redis-client";
 import { TieredStore } from "./cache/tiered-store";
+import { timedRunner } from "./cache/timed-runner";
 import { UpstashStore } from "./cache/upstash-store";
 import { type Config, parseEnv, usesRedis } from "./env";
 import { RateLimiter } from "./limits/rate-limiter";
+import { IsolateMetrics } from "./metrics/isolate-metrics";
 import { StatsBuffer } from "./stats/stats-buffer";
 import { CorsOrigins } from "./tenants/cors-origins";
 import { MemoryTenantRegistry } from "./tenants/memory-registry";
@@ -25,6 +27,7 @@ export interface Services {
   tokens: TokenService;
   rateLimiter: RateLimiter;
   corsOrigins: CorsOrigins;
+  metrics: IsolateMetrics;
 }
 
 export type ServicesResult = { ok: true; services: Services } | { ok: false; problems: string[] };
@@ -44,12 +47,15 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
         retries: config.L2_RETRIES,
       })
     : undefined;
-  const redis = upstash ? guardedRunner(upstash.runner, breaker) : undefined;
+  const metrics = new IsolateMetrics();
+  // Every Redis request is timed, whichever path sends it.
+  const bareRunner = upstash ? timedRunner(upstash.runner, (outcome, seconds) => metrics.observeRedis(outcome, seconds)) : undefined;
+  const redis = bareRunner ? guardedRunner(bareRunner, breaker) : undefined;
   const store = new TieredStore({
     l1: new MemoryStore({ budgetBytes: config.L1_BUDGET_BYTES, now }),
     // The store runs its calls through the breaker itself, so it gets the bare runner.
-    l2: upstash
-      ? new UpstashStore({ runner: upstash.runner, codec: { compressionThresholdBytes: config.COMPRESSION_THRESHOLD_BYTES }, now })
+    l2: bareRunner
+      ? new UpstashStore({ runner: bareRunner, codec: { compressionThresholdBytes: config.COMPRESSION_THRESHOLD_BYTES }, now })
       : undefined,
     breaker,
     l1MaxTtlMs: config.L1_MAX_TTL_SECONDS * 1000,
@@ -69,9 +75,24 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
       cacheMs: config.TOKEN_CACHE_SECONDS * 1000,
       now,
     }),
-    rateLimiter: new RateLimiter({ redis: upstash?.sdk, breaker, timeoutMs: config.RATE_LIMIT_TIMEOUT_MS, now }),
+    rateLimiter: new RateLimiter({ redis: rateLimitClient(config), breaker, timeoutMs: config.RATE_LIMIT_TIMEOUT_MS, now }),
     corsOrigins: new CorsOrigins({ registry: tenants, cacheMs: config.TOKEN_CACHE_SECONDS * 1000, now }),
+    metrics,
   };
+}
+
+/**
+ * The rate limiter gets a client that never retries: a re-sent INCR after a lost response would
+ * count one request twice. A failed check falls back to the per-isolate window instead.
+ */
+function rateLimitClient(config: Config) {
+  if (!usesRedis(config)) return undefined;
+  return createUpstashClient({
+    url: config.UPSTASH_REDIS_REST_URL as string,
+    token: config.UPSTASH_REDIS_REST_TOKEN as string,
+    timeoutMs: config.RATE_LIMIT_TIMEOUT_MS,
+    retries: 0,
+  }).sdk;
 }
 
 // Per-isolate state lives here, created on first use. Keyed by env object first (cheap), then

@@ -59,6 +59,11 @@ export function statsRedisKey(tenant: TenantId): string {
   return `${tenantRoot(tenant)}s`;
 }
 
+/** One minute of a tenant's stats (the minute as epoch minutes), kept for a day. */
+export function statsMinuteRedisKey(tenant: TenantId, epochMinute: number): string {
+  return `${tenantRoot(tenant)}sm:${epochMinute}`;
+}
+
 /** Marks one stats flush as applied, so a retried flush never counts twice. */
 export function statsFlushRedisKey(tenant: TenantId, flushId: string): string {
   return `${tenantRoot(tenant)}f:${flushId}`;

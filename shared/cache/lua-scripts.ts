@@ -72,14 +72,19 @@ return v
 };
 
 /**
- * KEYS: stats hash, flush marker. ARGV: marker TTL in seconds, then field/delta pairs.
- * The marker makes a retried flush a no-op, so counters never count twice. Returns 1 if applied.
+ * KEYS: stats hash, flush marker, this minute's stats hash. ARGV: marker TTL in seconds, minute
+ * hash TTL in seconds, then field/delta pairs. The marker makes a retried flush a no-op, so
+ * counters never count twice. Returns 1 if applied.
  */
 export const flushStatsScript: LuaScript = {
   name: "flush-stats",
   source: `
 if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then return 0 end
-for i = 2, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+for i = 3, #ARGV, 2 do
+  redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
+  redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1])
+end
+redis.call('EXPIRE', KEYS[3], ARGV[2])
 return 1
 `,
 };

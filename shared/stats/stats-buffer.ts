@@ -1,4 +1,4 @@
-import { statsFlushRedisKey, statsRedisKey, type TenantId } from "../cache/keys";
+import { statsFlushRedisKey, statsMinuteRedisKey, statsRedisKey, type TenantId } from "../cache/keys";
 import { flushStatsScript } from "../cache/lua-scripts";
 import type { RedisRunner } from "../cache/redis-client";
 import { runCalls } from "../cache/script-runner";
@@ -19,6 +19,8 @@ interface Flush {
 // The flush marker lives this long in Redis; a flush retried later could count twice.
 const MARKER_TTL_SECONDS = 300;
 const GIVE_UP_AFTER_MS = 240_000;
+// Per-minute counters feed the hit-ratio-over-time view: a day of them, plus margin.
+const MINUTE_TTL_SECONDS = 25 * 3600;
 
 /**
  * Counts per tenant in this isolate and writes the counts to Redis at most once per interval,
@@ -85,8 +87,17 @@ export class StatsBuffer {
     const flush = this.#unconfirmed;
     const calls = [...flush.deltas].map(([tenant, counters]) => ({
       script: flushStatsScript,
-      keys: [statsRedisKey(tenant), statsFlushRedisKey(tenant, flush.id)],
-      args: [String(MARKER_TTL_SECONDS), ...COUNTER_NAMES.flatMap((name) => (counters[name] === 0 ? [] : [name, String(counters[name])]))],
+      // Counts land in the minute of their first flush attempt, so a retry cannot move them.
+      keys: [
+        statsRedisKey(tenant),
+        statsFlushRedisKey(tenant, flush.id),
+        statsMinuteRedisKey(tenant, Math.floor(flush.firstTriedAt / 60_000)),
+      ],
+      args: [
+        String(MARKER_TTL_SECONDS),
+        String(MINUTE_TTL_SECONDS),
+        ...COUNTER_NAMES.flatMap((name) => (counters[name] === 0 ? [] : [name, String(counters[name])])),
+      ],
     }));
     try {
       const replies = await runCalls(runner, calls);

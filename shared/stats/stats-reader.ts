@@ -1,17 +1,59 @@
-import { statsRedisKey, type TenantId } from "../cache/keys";
+import { statsMinuteRedisKey, statsRedisKey, type TenantId } from "../cache/keys";
 import type { RedisRunner } from "../cache/redis-client";
 import { StoreUnavailableError } from "../cache/store";
 import { type Counters, emptyCounters, isCounterName } from "./counters";
 
 /** The counters every isolate has flushed for a tenant. */
 export async function readFlushedCounters(runner: RedisRunner, tenant: TenantId): Promise<Counters> {
-  const [reply] = await runner.run([{ op: "hgetall", key: statsRedisKey(tenant) }]);
-  if (!reply?.ok) throw new StoreUnavailableError("stats read failed");
+  const [counters] = await readHashes(runner, [statsRedisKey(tenant)]);
+  return counters as Counters;
+}
+
+/** Flushed counters of many tenants, in one request. */
+export async function readFlushedCountersOf(runner: RedisRunner, tenants: readonly TenantId[]): Promise<Counters[]> {
+  return readHashes(
+    runner,
+    tenants.map((tenant) => statsRedisKey(tenant)),
+  );
+}
+
+export interface MinuteCounters {
+  /** Start of the minute, epoch ms. */
+  at: number;
+  counters: Counters;
+}
+
+/** A tenant's counters per minute over the last `minutes` (at most a day is kept), oldest first. */
+export async function readMinuteSeries(
+  runner: RedisRunner,
+  tenant: TenantId,
+  minutes: number,
+  now = Date.now(),
+): Promise<MinuteCounters[]> {
+  const last = Math.floor(now / 60_000);
+  const epochMinutes = Array.from({ length: Math.min(minutes, 1440) }, (_, i) => last - minutes + 1 + i);
+  const hashes = await readHashes(
+    runner,
+    epochMinutes.map((minute) => statsMinuteRedisKey(tenant, minute)),
+  );
+  return epochMinutes.map((minute, i) => ({ at: minute * 60_000, counters: hashes[i] as Counters }));
+}
+
+async function readHashes(runner: RedisRunner, keys: readonly string[]): Promise<Counters[]> {
+  if (keys.length === 0) return [];
+  const replies = await runner.run(keys.map((key) => ({ op: "hgetall", key })));
+  return replies.map((reply) => {
+    if (!reply?.ok) throw new StoreUnavailableError("stats read failed");
+    return toCounters(reply.value);
+  });
+}
+
+function toCounters(value: unknown): Counters {
   const counters = emptyCounters();
-  if (reply.value === null || typeof reply.value !== "object") return counters;
-  const fields = Array.isArray(reply.value) ? pairs(reply.value) : Object.entries(reply.value as Record<string, unknown>);
-  for (const [name, value] of fields) {
-    if (isCounterName(name)) counters[name] = Number(value) || 0;
+  if (value === null || typeof value !== "object") return counters;
+  const fields = Array.isArray(value) ? pairs(value) : Object.entries(value as Record<string, unknown>);
+  for (const [name, count] of fields) {
+    if (isCounterName(name)) counters[name] = Number(count) || 0;
   }
   return counters;
 }
