@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
 import type { TenantId } from "../shared/cache/keys";
 import { ApiError } from "../shared/errors";
 import {
@@ -12,21 +13,22 @@ import type { AppEnv } from "./app-env";
 import { methodNotAllowed } from "./http/method-not-allowed";
 import { readJsonWithLimit } from "./http/read-body";
 import { parseOr400 } from "./http/validation";
+import { createTenantDocs, getTenantDocs, listTenantsDocs, updateTenantDocs } from "./openapi/admin-docs";
 
 const BODY_LIMIT = 64 * 1024;
 
 /** /admin/tenants: create, list, read, update and disable tenants (ADMIN_TOKEN only). */
 export const adminTenants = new Hono<AppEnv>()
-  .post("/", async (c) => {
+  .post("/", describeRoute(createTenantDocs), async (c) => {
     const input = parseOr400(tenantCreateSchema, await readJsonWithLimit(c.req.raw, BODY_LIMIT), "invalid_body");
     const record = newTenantRecord(input, new Date());
     if (!(await c.var.services.tenants.createTenant(record))) throw new ApiError(409, "conflict", "A tenant with this id exists");
     return c.json(record, 201);
   })
-  .get("/", async (c) => c.json({ tenants: await c.var.services.tenants.listTenants() }))
+  .get("/", describeRoute(listTenantsDocs), async (c) => c.json({ tenants: await c.var.services.tenants.listTenants() }))
   .all("/", methodNotAllowed("GET, POST"))
-  .get("/:id", async (c) => c.json(await tenantOr404(c.var.services.tenants, c.req.param("id"))))
-  .patch("/:id", async (c) => {
+  .get("/:id", describeRoute(getTenantDocs), async (c) => c.json(await tenantOr404(c.var.services.tenants, c.req.param("id"))))
+  .patch("/:id", describeRoute(updateTenantDocs), async (c) => {
     const update = parseOr400(tenantUpdateSchema, await readJsonWithLimit(c.req.raw, BODY_LIMIT), "invalid_body");
     const record = applyTenantUpdate(await tenantOr404(c.var.services.tenants, c.req.param("id")), update, new Date());
     await c.var.services.tenants.putTenant(record);

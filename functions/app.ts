@@ -1,3 +1,4 @@
+import { Scalar } from "@scalar/hono-api-reference";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { errorBody, renderError } from "../shared/errors";
@@ -17,6 +18,7 @@ import { requestLog } from "./middleware/request-log";
 import { withServices } from "./middleware/services";
 import { statsFlush } from "./middleware/stats-flush";
 import { tenantAuth } from "./middleware/tenant-auth";
+import { openApiDocument } from "./openapi/document";
 import { stats } from "./stats";
 import { tenantClear } from "./tenant-clear";
 
@@ -45,5 +47,9 @@ export function buildApp() {
   app.route("/v1/batch", batch);
   app.route("/v1/invalidate", invalidate);
   app.route("/v1/stats", stats);
+
+  app.get("/openapi.json", openApiDocument(app));
+  // The page loads its script from a CDN in the reader's browser; the Worker serves only HTML.
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "edge-cache API" }));
   return app;
 }

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
 import { createEntry } from "../shared/cache/entry";
 import { ApiError } from "../shared/errors";
 import { contentTypeSchema, lifetimeSchema } from "../shared/schemas";
@@ -10,12 +11,15 @@ import { methodNotAllowed } from "./http/method-not-allowed";
 import { readBodyWithLimit } from "./http/read-body";
 import { parseOr400 } from "./http/validation";
 import { requireScope } from "./middleware/require-scope";
+import { deleteEntryDocs, getEntryDocs, putEntryDocs } from "./openapi/cache-docs";
 
 const PREFIX = "/v1/cache/";
+// The rest of the path, slashes included; the key itself is read from the raw URL (cache-key.ts).
+const KEY_ROUTE = "/:key{.+}";
 
 /** PUT, GET, HEAD and DELETE of one entry at /v1/cache/{key}. */
 export const cacheEntries = new Hono<AppEnv>()
-  .put("/*", requireScope("write"), async (c) => {
+  .put(KEY_ROUTE, describeRoute(putEntryDocs), requireScope("write"), async (c) => {
     const { store, stats } = c.var.services;
     const limits = limitsOf(c);
     const key = cacheKeyFromPath(c, PREFIX);
@@ -44,7 +48,7 @@ export const cacheEntries = new Hono<AppEnv>()
     }
     return c.json({ stored: "redis", etag: entry.etag }, 201);
   })
-  .get("/*", requireScope("read"), async (c) => {
+  .get(KEY_ROUTE, describeRoute(getEntryDocs), requireScope("read"), async (c) => {
     const { store, stats } = c.var.services;
     const key = cacheKeyFromPath(c, PREFIX);
     const started = Date.now();
@@ -64,14 +68,17 @@ export const cacheEntries = new Hono<AppEnv>()
     if (c.req.method === "GET") stats.add(key.tenant, "bytesOut", lookup.entry.value.byteLength);
     return c.body(lookup.entry.value as Uint8Array<ArrayBuffer>, 200, headers);
   })
-  .delete("/*", requireScope("write"), async (c) => {
+  .delete(KEY_ROUTE, describeRoute(deleteEntryDocs), requireScope("write"), async (c) => {
     const { store, stats } = c.var.services;
     const key = cacheKeyFromPath(c, PREFIX);
     await store.delete(key);
     stats.add(key.tenant, "deletes");
     return c.body(null, 204);
   })
-  .all("/*", methodNotAllowed("GET, HEAD, PUT, DELETE"));
+  .all(KEY_ROUTE, methodNotAllowed("GET, HEAD, PUT, DELETE"))
+  .all("/*", () => {
+    throw new ApiError(400, "invalid_key", "A key is required: /v1/cache/{key}");
+  });
 
 function splitTags(raw: string | undefined): string[] | undefined {
   return raw === undefined || raw === "" ? undefined : raw.split(",").map((tag) => tag.trim());

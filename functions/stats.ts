@@ -1,9 +1,11 @@
 import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
 import { addCounters, emptyCounters, hitRatio } from "../shared/stats/counters";
 import { readFlushedCounters } from "../shared/stats/stats-reader";
 import type { AppEnv } from "./app-env";
 import { methodNotAllowed } from "./http/method-not-allowed";
 import { requireScope } from "./middleware/require-scope";
+import { statsDocs } from "./openapi/cache-docs";
 
 /**
  * GET /v1/stats: the calling tenant's counters summed over every isolate (what they flushed to
@@ -11,7 +13,7 @@ import { requireScope } from "./middleware/require-scope";
  * `complete: false` means Redis could not be read and only this isolate's counts are shown.
  */
 export const stats = new Hono<AppEnv>()
-  .get("/", requireScope("manage"), async (c) => {
+  .get("/", describeRoute(statsDocs), requireScope("manage"), async (c) => {
     const { redis, stats: buffer, store, config } = c.var.services;
     const tenant = c.var.tenant;
     const counters = emptyCounters();

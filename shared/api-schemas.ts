@@ -1,0 +1,128 @@
+import * as z from "zod";
+
+/**
+ * The shapes of the API's JSON responses, for the OpenAPI document and the tests that hold the
+ * handlers to it. Requests are described by the schemas in schemas.ts and tenants/.
+ */
+
+export const errorResponseSchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: "Stable, machine-readable; clients switch on it" }),
+      message: z.string().meta({ description: "For people; never contains request data" }),
+    }),
+  })
+  .meta({ id: "Error" });
+
+export const storedResponseSchema = z
+  .object({
+    stored: z
+      .enum(["redis", "memory"])
+      .meta({ description: "`memory`: Redis was unavailable; only the isolate that answered holds the value" }),
+    etag: z.string(),
+  })
+  .meta({ id: "Stored" });
+
+const batchGetResultSchema = z.object({
+  key: z.string(),
+  status: z.enum(["hit", "stale", "miss", "error"]),
+  tier: z.enum(["l1", "l2"]).optional(),
+  value: z.string().optional(),
+  encoding: z.enum(["utf8", "base64"]).optional(),
+  contentType: z.string().optional(),
+  etag: z.string().optional(),
+  ttl: z.number().int().optional().meta({ description: "Seconds of freshness left" }),
+  error: errorResponseSchema.shape.error.optional(),
+});
+
+export const batchResponseSchema = z
+  .object({
+    get: z.array(batchGetResultSchema),
+    set: z.array(
+      z.object({
+        key: z.string(),
+        status: z.enum(["stored", "exists", "error"]),
+        stored: z.enum(["redis", "memory"]).optional(),
+        etag: z.string().optional(),
+        error: errorResponseSchema.shape.error.optional(),
+      }),
+    ),
+    delete: z.array(z.object({ key: z.string(), status: z.enum(["deleted", "error"]), error: errorResponseSchema.shape.error.optional() })),
+  })
+  .meta({ id: "BatchResults" });
+
+const countersSchema = z.object({
+  l1Hits: z.number(),
+  l2Hits: z.number(),
+  staleServed: z.number(),
+  misses: z.number(),
+  sets: z.number(),
+  deletes: z.number(),
+  errors: z.number(),
+  memoryOnlyWrites: z.number(),
+  bytesIn: z.number(),
+  bytesOut: z.number(),
+});
+
+export const statsResponseSchema = z
+  .object({
+    tenant: z.string(),
+    complete: z.boolean().meta({ description: "false: Redis could not be read; only this isolate's counts are included" }),
+    counters: countersSchema,
+    hitRatio: z.number().nullable(),
+    l1: z.object({ entries: z.number(), bytes: z.number(), isolateBudgetBytes: z.number() }),
+  })
+  .meta({ id: "Stats" });
+
+export const healthResponseSchema = z
+  .object({
+    status: z.enum(["ok", "degraded", "down"]),
+    store: z.enum(["redis", "memory"]),
+    redis: z
+      .object({ reachable: z.boolean(), latencyMs: z.number().nullable(), circuit: z.enum(["closed", "open", "half-open"]) })
+      .nullable(),
+    l1: z.object({ entries: z.number(), bytes: z.number(), budgetBytes: z.number() }),
+    version: z.string(),
+  })
+  .meta({ id: "Health" });
+
+export const invalidateResponseSchema = z.object({ invalidated: z.array(z.string()) }).meta({ id: "Invalidated" });
+
+const rateLimitSchema = z.object({ requests: z.number().int(), windowSeconds: z.number().int() });
+
+export const tenantResponseSchema = z
+  .object({
+    id: z.string(),
+    name: z.string().optional(),
+    status: z.enum(["active", "disabled"]),
+    limits: z.object({
+      maxValueBytes: z.number().int().optional(),
+      defaultTtlSeconds: z.number().int().optional(),
+      maxTtlSeconds: z.number().int().optional(),
+      rateLimit: rateLimitSchema.optional(),
+    }),
+    allowedOrigins: z.array(z.string()),
+    originHosts: z.array(z.string()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "Tenant" });
+
+export const tokenResponseSchema = z
+  .object({
+    id: z.string(),
+    tenant: z.string(),
+    name: z.string().optional(),
+    scopes: z.array(z.enum(["read", "write", "manage"])),
+    hint: z.string().meta({ description: "The first characters of the token, to recognise it" }),
+    allowedOrigins: z.array(z.string()).optional(),
+    rateLimit: rateLimitSchema.optional(),
+    createdAt: z.string(),
+    expiresAt: z.string().optional(),
+    revokedAt: z.string().optional(),
+  })
+  .meta({ id: "Token" });
+
+export const issuedTokenResponseSchema = tokenResponseSchema
+  .extend({ token: z.string().meta({ description: "The token itself, shown in this answer only" }) })
+  .meta({ id: "IssuedToken" });
