@@ -21,6 +21,7 @@ import { tenantAuth } from "./middleware/tenant-auth";
 import { openApiDocument } from "./openapi/document";
 import { stats } from "./stats";
 import { tenantClear } from "./tenant-clear";
+import { warmPlans } from "./warm-plans";
 
 export function buildApp() {
   const app = new Hono<AppEnv>();
@@ -47,6 +48,7 @@ export function buildApp() {
   app.route("/v1/batch", batch);
   app.route("/v1/invalidate", invalidate);
   app.route("/v1/stats", stats);
+  app.route("/v1/warm", warmPlans);
 
   app.get("/openapi.json", openApiDocument(app));
   // The page loads its script from a CDN in the reader's browser; the Worker serves only HTML.

@@ -25,6 +25,8 @@ export const envSchema = z
     TOKEN_CACHE_SECONDS: seconds(5, 300),
     /** How long a rate-limit check may wait on Redis before the per-isolate limiter decides. */
     RATE_LIMIT_TIMEOUT_MS: positiveInt(100),
+    /** Subrequests one warm invocation may make: Redis requests and origin fetches, retries included. Workers Free allows 50. */
+    WARM_SUBREQUEST_BUDGET: z.coerce.number().int().min(20).max(10_000).default(50),
     /** Let tenants' origins be http, IP literals or loopback names: local development only. */
     /** Least severe log line written: debug, info (a line per request), warn, error, silent. */
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),

@@ -40,13 +40,20 @@ const OPTIONS = {
 
 export type ParsedCommand = { run: (client: AdminClient) => Promise<unknown>; url: string | undefined; help: boolean };
 
-/** Turns argv into one admin call. Throws UsageError for anything it does not understand. */
+/**
+ * Turns argv into one admin call. Everything is checked here, before any request is made, so a
+ * usage error is reported as one even without an admin token; `--help` anywhere only prints USAGE.
+ */
 export function parseCommand(argv: string[]): ParsedCommand {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  const [group, action, first, second] = positionals;
-  const need = (value: string | undefined, what: string): string => {
-    if (!value) throw new UsageError(`missing ${what}`);
-    return value;
+  if (values.help || positionals.length === 0) return { run: async () => USAGE, url: values.url, help: true };
+  const [group, action, ...rest] = positionals;
+  const command = `${group} ${action ?? ""}`.trim();
+  /** The operands after the command, one per name, no more and no fewer. */
+  const operands = <const Names extends string[]>(...names: Names): { [I in keyof Names]: string } => {
+    const extra = rest[names.length];
+    if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
+    return names.map((name, i) => need(rest[i], name)) as { [I in keyof Names]: string };
   };
   const tenantFields = () => ({
     ...(values.name ? { name: values.name } : {}),
@@ -54,41 +61,60 @@ export function parseCommand(argv: string[]): ParsedCommand {
     ...(values["origin-host"] ? { originHosts: values["origin-host"] } : {}),
     ...(limitsFrom(values) ?? {}),
   });
-  const command = `${group ?? ""} ${action ?? ""}`.trim();
   const run = ((): ParsedCommand["run"] => {
     switch (command) {
-      case "tenant create":
-        return (client) => client.createTenant({ id: need(first, "tenant id"), ...tenantFields() });
+      case "tenant create": {
+        const [id] = operands("tenant id");
+        const fields = tenantFields();
+        return (client) => client.createTenant({ id, ...fields });
+      }
       case "tenant list":
+        operands();
         return (client) => client.listTenants();
-      case "tenant get":
-        return (client) => client.getTenant(need(first, "tenant id"));
-      case "tenant update":
-        return (client) => client.updateTenant(need(first, "tenant id"), tenantFields());
+      case "tenant get": {
+        const [id] = operands("tenant id");
+        return (client) => client.getTenant(id);
+      }
+      case "tenant update": {
+        const [id] = operands("tenant id");
+        const fields = tenantFields();
+        return (client) => client.updateTenant(id, fields);
+      }
       case "tenant disable":
-        return (client) => client.updateTenant(need(first, "tenant id"), { status: "disabled" });
-      case "tenant enable":
-        return (client) => client.updateTenant(need(first, "tenant id"), { status: "active" });
-      case "token issue":
-        return (client) =>
-          client.issueToken(need(first, "tenant id"), {
-            scopes: need(values.scopes, "--scopes").split(","),
-            ...(values.name ? { name: values.name } : {}),
-            ...(values["expires-in"] ? { expiresInSeconds: integer(values["expires-in"], "--expires-in") } : {}),
-            ...(values.origin ? { allowedOrigins: values.origin } : {}),
-          });
-      case "token list":
-        return (client) => client.listTokens(need(first, "tenant id"));
+      case "tenant enable": {
+        const [id] = operands("tenant id");
+        const status = command === "tenant disable" ? "disabled" : "active";
+        return (client) => client.updateTenant(id, { status });
+      }
+      case "token issue": {
+        const [id] = operands("tenant id");
+        const request = {
+          scopes: need(values.scopes, "--scopes").split(","),
+          ...(values.name ? { name: values.name } : {}),
+          ...(values["expires-in"] ? { expiresInSeconds: integer(values["expires-in"], "--expires-in") } : {}),
+          ...(values.origin ? { allowedOrigins: values.origin } : {}),
+        };
+        return (client) => client.issueToken(id, request);
+      }
+      case "token list": {
+        const [id] = operands("tenant id");
+        return (client) => client.listTokens(id);
+      }
       case "token revoke":
-        return (client) => client.revokeToken(need(first, "tenant id"), need(second, "token id"));
-      case "token rotate":
-        return (client) => client.rotateToken(need(first, "tenant id"), need(second, "token id"));
+      case "token rotate": {
+        const [id, tokenId] = operands("tenant id", "token id");
+        return command === "token revoke" ? (client) => client.revokeToken(id, tokenId) : (client) => client.rotateToken(id, tokenId);
+      }
       default:
-        if (values.help || command === "") return async () => USAGE;
         throw new UsageError(`unknown command '${command}'`);
     }
   })();
-  return { run, url: values.url, help: values.help ?? false };
+  return { run, url: values.url, help: false };
+}
+
+function need(value: string | undefined, what: string): string {
+  if (!value) throw new UsageError(`missing ${what}`);
+  return value;
 }
 
 function limitsFrom(values: Record<string, string | string[] | boolean | undefined>) {

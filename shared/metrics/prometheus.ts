@@ -72,7 +72,9 @@ function histogramFamily(lines: string[], metric: string, help: string, label: s
   lines.push(`# HELP ${metric} ${help}`, `# TYPE ${metric} histogram`);
   for (const [value, histogram] of histograms) {
     const labels = `${label}="${escapeLabel(value)}"`;
-    histogram.bounds.forEach((bound, i) => lines.push(`${metric}_bucket{${labels},le="${bound}"} ${histogram.counts[i]}`));
+    histogram.bounds.forEach((bound, i) => {
+      lines.push(`${metric}_bucket{${labels},le="${bound}"} ${histogram.counts[i]}`);
+    });
     lines.push(`${metric}_bucket{${labels},le="+Inf"} ${histogram.count}`);
     lines.push(`${metric}_sum{${labels}} ${histogram.sum}`, `${metric}_count{${labels}} ${histogram.count}`);
   }

@@ -61,7 +61,12 @@ describe("npm start: worker vars", () => {
   const gateway = { url: "http://127.0.0.1:4000", token: "gateway-token" };
 
   it("points the worker at the gateway and generates an admin token and a token pepper", () => {
-    const { vars, adminToken, adminTokenGenerated } = workerVars({ mode: { kind: "local-redis" }, requestedStore: undefined, devVars: {}, gateway });
+    const { vars, adminToken, adminTokenGenerated } = workerVars({
+      mode: { kind: "local-redis" },
+      requestedStore: undefined,
+      devVars: {},
+      gateway,
+    });
     expect(vars.UPSTASH_REDIS_REST_URL).toBe(gateway.url);
     expect(vars.UPSTASH_REDIS_REST_TOKEN).toBe(gateway.token);
     expect(adminToken.length).toBeGreaterThanOrEqual(32);
@@ -72,7 +77,12 @@ describe("npm start: worker vars", () => {
 
   it("leaves the admin token and pepper set in .dev.vars alone, and seeds with that admin token", () => {
     const devVars = { ADMIN_TOKEN: "a".repeat(40), TOKEN_PEPPER: "p".repeat(40) };
-    const { vars, adminToken, adminTokenGenerated } = workerVars({ mode: { kind: "local-redis" }, requestedStore: undefined, devVars, gateway });
+    const { vars, adminToken, adminTokenGenerated } = workerVars({
+      mode: { kind: "local-redis" },
+      requestedStore: undefined,
+      devVars,
+      gateway,
+    });
     expect(vars).not.toHaveProperty("ADMIN_TOKEN");
     expect(vars).not.toHaveProperty("TOKEN_PEPPER");
     expect(adminToken).toBe(devVars.ADMIN_TOKEN);

@@ -12,5 +12,7 @@ declare module "vitest" {
     gatewayControlToken: string;
     /** `redis://127.0.0.1:<port>`, for Node tests that inspect Redis directly. */
     redisUrl: string;
+    /** `http://127.0.0.1:<port>` of the test origin server, for warming tests. */
+    originUrl: string;
   }
 }

@@ -1,6 +1,7 @@
 import type { TestProject } from "vitest/node";
 import { isRedisServerAvailable } from "../../../dev/redis/availability.ts";
 import { startLocalStack } from "../../../dev/stack.ts";
+import { startOriginServer } from "./origin-server.ts";
 
 /**
  * One redis-server and one gateway for the whole run, shared by both projects. Tests isolate
@@ -16,5 +17,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("gatewayControlUrl", stack.gateway.controlUrl);
   project.provide("gatewayControlToken", stack.gateway.controlToken);
   project.provide("redisUrl", stack.redis.url);
-  return () => stack.stop();
+  // Origins for warming tests (test/helpers/node/origin-server.ts).
+  const origin = await startOriginServer();
+  project.provide("originUrl", origin.url);
+  return async () => {
+    await origin.stop();
+    await stack.stop();
+  };
 }

@@ -1,0 +1,130 @@
+import { type Context, Hono } from "hono";
+import type { RedisRunner } from "../shared/cache/redis-client";
+import { UpstashStore } from "../shared/cache/upstash-store";
+import { ApiError } from "../shared/errors";
+import { type IsOriginAllowed, tenantOriginCheck } from "../shared/warm/origin-policy";
+import { runPlan } from "../shared/warm/plan-runner";
+import { expandTargets, PLAN_NAME_PATTERN, planSchema, type WarmPlan } from "../shared/warm/plan-schema";
+import { deletePlan, getPlan, listPlans, listRuns, putPlan } from "../shared/warm/plan-store";
+import { MAX_RUNS_KEPT } from "../shared/warm/run-record";
+import { budgetedRunner, SubrequestBudget } from "../shared/warm/subrequest-budget";
+import { warmRunnerFor } from "../shared/warm/warm-runner";
+import type { AppEnv } from "./app-env";
+import { methodNotAllowed } from "./http/method-not-allowed";
+import { readJsonWithLimit } from "./http/read-body";
+import { parseOr400 } from "./http/validation";
+import { requireScope } from "./middleware/require-scope";
+
+// 1,000 targets with long URLs and a few headers fit comfortably.
+const PLAN_BODY_LIMIT = 1024 * 1024;
+// The request's own subrequests come out of the same per-invocation limit: token lookup, rate
+// limit and stats flush, with their transport retries.
+const RESERVED_FOR_REQUEST = 6;
+
+/**
+ * Warm plans of the calling tenant, under /v1/warm: PUT/GET/DELETE /plans/{name}, GET /plans,
+ * POST /plans/{name}/run, GET /runs. The tenant is always `c.var.tenant`, from the token, and
+ * every route needs the `manage` scope.
+ */
+export const warmPlans = new Hono<AppEnv>()
+  .use(requireScope("manage"))
+  .get("/plans", async (c) => {
+    const plans = await listPlans(warmRunner(c), c.var.tenant);
+    return c.json({ plans: plans.map(present) });
+  })
+  .all("/plans", methodNotAllowed("GET, HEAD"))
+  .put("/plans/:name", async (c) => {
+    const name = planName(c);
+    const { config } = c.var.services;
+    const input = parseOr400(planSchema(config), await readJsonWithLimit(c.req.raw, PLAN_BODY_LIMIT), "invalid_body");
+    const plan: WarmPlan = { ...input, name, updatedAt: Date.now() };
+    assertOriginsAllowed(plan, originPolicy(c));
+    const result = await putPlan(warmRunner(c), c.var.tenant, plan);
+    if (result === "too_many") throw new ApiError(409, "conflict", "This tenant already has the most warm plans allowed");
+    return c.json({ plan: present(plan) }, result === "created" ? 201 : 200);
+  })
+  .get("/plans/:name", async (c) => {
+    const plan = await getPlan(warmRunner(c), c.var.tenant, planName(c));
+    if (!plan) throw new ApiError(404, "not_found", "No warm plan with this name");
+    return c.json({ plan: present(plan) });
+  })
+  .delete("/plans/:name", async (c) => {
+    await deletePlan(warmRunner(c), c.var.tenant, planName(c));
+    return c.body(null, 204);
+  })
+  .all("/plans/:name", methodNotAllowed("GET, HEAD, PUT, DELETE"))
+  .post("/plans/:name/run", async (c) => {
+    const name = planName(c);
+    const { config } = c.var.services;
+    // This request is one invocation: its Redis requests and origin fetches share one budget.
+    const budget = new SubrequestBudget(c.var.services.config.WARM_SUBREQUEST_BUDGET - RESERVED_FOR_REQUEST);
+    const runner = budgetedRunner(warmRunner(c), budget);
+    const plan = await getPlan(runner, c.var.tenant, name);
+    if (!plan) throw new ApiError(404, "not_found", "No warm plan with this name");
+    const result = await runPlan(plan, {
+      tenant: c.var.tenant,
+      runner,
+      store: new UpstashStore({ runner, codec: { compressionThresholdBytes: config.COMPRESSION_THRESHOLD_BYTES } }),
+      budget,
+      isOriginAllowed: originPolicy(c),
+      trigger: "manual",
+    });
+    if (result.status === "busy") throw new ApiError(409, "conflict", "A run of this plan is in progress", { "Retry-After": "5" });
+    if (result.status !== "ran")
+      throw new ApiError(503, "store_unavailable", "The plan could not be run now; retry shortly", { "Retry-After": "5" });
+    return c.json({ run: result.record });
+  })
+  .all("/plans/:name/run", methodNotAllowed("POST"))
+  .get("/runs", async (c) => {
+    const runner = warmRunner(c);
+    const only = c.req.query("plan");
+    if (only !== undefined && !PLAN_NAME_PATTERN.test(only)) throw new ApiError(400, "invalid_query", "plan: not a plan name");
+    const names = only !== undefined ? [only] : (await listPlans(runner, c.var.tenant)).map((plan) => plan.name);
+    return c.json({ runs: await listRuns(runner, c.var.tenant, names, MAX_RUNS_KEPT) });
+  })
+  .all("/runs", methodNotAllowed("GET, HEAD"));
+
+function planName(c: Context<AppEnv>): string {
+  const name = c.req.param("name") ?? "";
+  if (!PLAN_NAME_PATTERN.test(name)) throw new ApiError(400, "bad_request", "Plan names are 1 to 64 of A-Z a-z 0-9 _ -");
+  return name;
+}
+
+function warmRunner(c: Context<AppEnv>): RedisRunner {
+  const runner = warmRunnerFor(c.var.services.config);
+  if (!runner) throw new ApiError(503, "store_unavailable", "Warm plans need Redis; this deployment runs memory-only");
+  return runner;
+}
+
+/** The tenant's host allowlist, from the record tenant auth loaded for this request. */
+function originPolicy(c: Context<AppEnv>): IsOriginAllowed {
+  return tenantOriginCheck(c.var.tenantRecord, { allowPrivateHosts: c.var.services.config.ALLOW_PRIVATE_ORIGINS });
+}
+
+/** Refused when the plan is saved, not only when it runs: the tenant learns at once. */
+function assertOriginsAllowed(plan: WarmPlan, isOriginAllowed: IsOriginAllowed): void {
+  for (const target of expandTargets(plan)) {
+    if (!isOriginAllowed(new URL(target.url))) {
+      throw new ApiError(
+        400,
+        "invalid_body",
+        `targets: the url of ${JSON.stringify(target.key).slice(0, 80)} is not on this tenant's origin allowlist (originHosts)`,
+      );
+    }
+  }
+}
+
+const SECRET_HEADER = /authorization|cookie|token|secret|api-?key|password/i;
+
+/** Header values that look like credentials are never echoed back. */
+function present(plan: WarmPlan): WarmPlan {
+  return {
+    ...plan,
+    targets: plan.targets.map((target) => ({
+      ...target,
+      headers: Object.fromEntries(
+        Object.entries(target.headers).map(([name, value]) => [name, SECRET_HEADER.test(name) ? "[redacted]" : value]),
+      ),
+    })),
+  };
+}

@@ -1,0 +1,155 @@
+import { createEntry, type Entry } from "../cache/entry";
+import type { EntryKey, TenantId } from "../cache/keys";
+import type { RedisRunner } from "../cache/redis-client";
+import type { Operation } from "../cache/store";
+import type { UpstashStore } from "../cache/upstash-store";
+import { takeHotKeys } from "./access-counts";
+import { forEachLimited } from "./concurrency";
+import { fetchOrigin } from "./origin-fetch";
+import type { IsOriginAllowed } from "./origin-policy";
+import type { SubrequestBudget } from "./subrequest-budget";
+import { WRITE_BATCH_BYTES } from "./target-warmer";
+import { shouldRefreshEarly } from "./xfetch";
+
+export interface RefreshAheadOptions {
+  /** Sampled read score a key needs to count as hot. @default 32 (about 32 reads recently) */
+  minScore?: number;
+  /** Hot keys looked at per tenant per pass. @default 20 */
+  keysPerTenant?: number;
+  /** Score multiplier after each pass. @default 0.5 */
+  decay?: number;
+  /** XFetch's delta, the time a refresh takes. @default 1000 */
+  deltaMs?: number;
+  /** XFetch's beta. @default 1 */
+  beta?: number;
+  /**
+   * Time until the next pass. XFetch is evaluated at `now + horizonMs`, so a key that would
+   * expire before the next pass is always refreshed in this one. @default 60000
+   */
+  horizonMs?: number;
+  random?: () => number;
+  timeoutMs?: number;
+  retries?: number;
+  maxBytes: number;
+}
+
+export interface RefreshAheadContext {
+  runner: RedisRunner;
+  store: UpstashStore;
+  budget: SubrequestBudget;
+  /** The SSRF check of each tenant. */
+  originCheckFor: (tenant: TenantId) => Promise<IsOriginAllowed>;
+  now?: () => number;
+  fetch?: typeof fetch;
+}
+
+export interface RefreshAheadSummary {
+  hot: number;
+  refreshed: number;
+  notModified: number;
+  failed: number;
+}
+
+/**
+ * Refreshes, before they expire, the hot keys that came from an origin: one request for every
+ * tenant's hot keys, one to read their entries, the conditional origin fetches XFetch picks, one
+ * write. Lifetimes and tags are those the entry already had.
+ */
+export async function refreshAhead(
+  tenants: readonly TenantId[],
+  ctx: RefreshAheadContext,
+  options: RefreshAheadOptions,
+): Promise<RefreshAheadSummary> {
+  const summary: RefreshAheadSummary = { hot: 0, refreshed: 0, notModified: 0, failed: 0 };
+  const now = ctx.now ?? Date.now;
+  // The hot-key read, the entry read, one fetch and the write.
+  if (tenants.length === 0 || !ctx.budget.canAfford(4)) return summary;
+  const hot = (
+    await takeHotKeys(ctx.runner, tenants, {
+      minScore: options.minScore ?? 32,
+      limit: options.keysPerTenant ?? 20,
+      decay: options.decay ?? 0.5,
+    })
+  ).flat();
+  summary.hot = hot.length;
+  if (hot.length === 0 || !ctx.budget.canAfford(3)) return summary;
+
+  const reads = await ctx.store.batch(hot.map((key): Operation => ({ type: "get", key })));
+  const due = hot.flatMap((key, i) => {
+    const read = reads[i];
+    const entry = read?.type === "get" ? read.lookup?.entry : undefined;
+    if (!entry?.origin) return [];
+    const refresh = shouldRefreshEarly({
+      now: now() + (options.horizonMs ?? 60_000),
+      freshUntil: entry.freshUntil,
+      deltaMs: options.deltaMs ?? 1000,
+      beta: options.beta ?? 1,
+      ...(options.random ? { random: options.random } : {}),
+    });
+    return refresh ? [{ key, entry }] : [];
+  });
+
+  // Slices small enough that one write request stays under Upstash's request size limit.
+  const sliceSize = Math.max(1, Math.floor(WRITE_BATCH_BYTES / options.maxBytes));
+  for (let start = 0; start < due.length && ctx.budget.canAfford(2); start += sliceSize) {
+    const writes = await refreshSlice(due.slice(start, start + sliceSize), ctx, options, summary);
+    if (writes.length > 0) await ctx.store.batch(writes.map(({ key, entry }): Operation => ({ type: "set", key, entry })));
+  }
+  return summary;
+}
+
+async function refreshSlice(
+  due: { key: EntryKey; entry: Entry }[],
+  ctx: RefreshAheadContext,
+  options: RefreshAheadOptions,
+  summary: RefreshAheadSummary,
+): Promise<{ key: EntryKey; entry: Entry }[]> {
+  const now = ctx.now ?? Date.now;
+  const writes: { key: EntryKey; entry: Entry }[] = [];
+  await forEachLimited(due, 4, async ({ key, entry }) => {
+    const origin = entry.origin as NonNullable<Entry["origin"]>;
+    const isOriginAllowed = await ctx.originCheckFor(key.tenant).catch(() => undefined);
+    // The tenant's allowlist could not be read: leave the key to the next pass.
+    if (!isOriginAllowed) return;
+    const result = await fetchOrigin(
+      { url: origin.url, validators: origin },
+      {
+        isOriginAllowed,
+        maxBytes: options.maxBytes,
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.retries !== undefined ? { retries: options.retries } : {}),
+        // Each attempt leaves the slice's write affordable.
+        takeSubrequest: () => ctx.budget.tryTake(1, 1),
+        ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+      },
+    );
+    if (result.kind !== "ok" && result.kind !== "not-modified") {
+      if (result.kind !== "deferred") summary.failed += 1;
+      return;
+    }
+    const validators = {
+      url: origin.url,
+      ...((result.etag ?? origin.etag) ? { etag: result.etag ?? origin.etag } : {}),
+      ...((result.lastModified ?? origin.lastModified) ? { lastModified: result.lastModified ?? origin.lastModified } : {}),
+    };
+    const body =
+      result.kind === "ok"
+        ? { value: result.value, contentType: result.contentType }
+        : { value: entry.value, contentType: entry.contentType };
+    const refreshed = await createEntry(
+      {
+        ...body,
+        // The lifetime the entry was written with, applied from now.
+        ttlSeconds: (entry.freshUntil - entry.createdAt) / 1000,
+        swrSeconds: (entry.staleUntil - entry.freshUntil) / 1000,
+        tags: entry.tags,
+        origin: validators,
+      },
+      now(),
+    );
+    writes.push({ key, entry: refreshed });
+    if (result.kind === "ok") summary.refreshed += 1;
+    else summary.notModified += 1;
+  });
+  return writes;
+}

@@ -1,0 +1,167 @@
+import { describe, expect, it } from "vitest";
+import type { AdminClient } from "../../dev/admin/admin-client.ts";
+import { parseCommand, USAGE, UsageError } from "../../dev/admin/commands.ts";
+
+type Call = [method: keyof AdminClient, ...args: unknown[]];
+
+/** An AdminClient that records each call and answers nothing, so a command's effect is its calls. */
+function recordingClient(): { client: AdminClient; calls: Call[] } {
+  const calls: Call[] = [];
+  const record =
+    (method: keyof AdminClient) =>
+    async (...args: unknown[]) => {
+      calls.push([method, ...args]);
+      return undefined as never;
+    };
+  const client: AdminClient = {
+    createTenant: record("createTenant"),
+    listTenants: record("listTenants"),
+    getTenant: record("getTenant"),
+    updateTenant: record("updateTenant"),
+    issueToken: record("issueToken"),
+    listTokens: record("listTokens"),
+    revokeToken: record("revokeToken"),
+    rotateToken: record("rotateToken"),
+  };
+  return { client, calls };
+}
+
+async function callsOf(argv: string[]): Promise<Call[]> {
+  const { client, calls } = recordingClient();
+  await parseCommand(argv).run(client);
+  return calls;
+}
+
+describe("npm run admin: commands", () => {
+  it.each<[string[], Call]>([
+    [
+      ["tenant", "create", "acme"],
+      ["createTenant", { id: "acme" }],
+    ],
+    [["tenant", "list"], ["listTenants"]],
+    [
+      ["tenant", "get", "acme"],
+      ["getTenant", "acme"],
+    ],
+    [
+      ["tenant", "update", "acme", "--name", "Acme Ltd"],
+      ["updateTenant", "acme", { name: "Acme Ltd" }],
+    ],
+    [
+      ["tenant", "disable", "acme"],
+      ["updateTenant", "acme", { status: "disabled" }],
+    ],
+    [
+      ["tenant", "enable", "acme"],
+      ["updateTenant", "acme", { status: "active" }],
+    ],
+    [
+      ["token", "issue", "acme", "--scopes", "read"],
+      ["issueToken", "acme", { scopes: ["read"] }],
+    ],
+    [
+      ["token", "list", "acme"],
+      ["listTokens", "acme"],
+    ],
+    [
+      ["token", "revoke", "acme", "tok-1"],
+      ["revokeToken", "acme", "tok-1"],
+    ],
+    [
+      ["token", "rotate", "acme", "tok-1"],
+      ["rotateToken", "acme", "tok-1"],
+    ],
+  ])("%j makes exactly one call: %j", async (argv, call) => {
+    expect(await callsOf(argv)).toEqual([call]);
+  });
+
+  it("passes every tenant option, repeated ones as lists and limits as numbers", async () => {
+    const argv = ["tenant", "create", "acme", "--name", "Acme", "--origin", "https://a.example", "--origin", "https://b.example"];
+    argv.push("--origin-host", "*.example.com", "--rate", "100/60", "--max-value-bytes", "2048", "--default-ttl", "30", "--max-ttl", "600");
+    expect(await callsOf(argv)).toEqual([
+      [
+        "createTenant",
+        {
+          id: "acme",
+          name: "Acme",
+          allowedOrigins: ["https://a.example", "https://b.example"],
+          originHosts: ["*.example.com"],
+          limits: { rateLimit: { requests: 100, windowSeconds: 60 }, maxValueBytes: 2048, defaultTtlSeconds: 30, maxTtlSeconds: 600 },
+        },
+      ],
+    ]);
+  });
+
+  it("issues a token with several scopes, a name, an expiry and origins", async () => {
+    const argv = [
+      "token",
+      "issue",
+      "acme",
+      "--scopes",
+      "read,write",
+      "--name",
+      "ci",
+      "--expires-in",
+      "3600",
+      "--origin",
+      "https://a.example",
+    ];
+    expect(await callsOf(argv)).toEqual([
+      ["issueToken", "acme", { scopes: ["read", "write"], name: "ci", expiresInSeconds: 3600, allowedOrigins: ["https://a.example"] }],
+    ]);
+  });
+
+  it("takes --url from anywhere on the line, and leaves it out of the call", async () => {
+    const parsed = parseCommand(["--url", "https://cache.example", "tenant", "get", "acme"]);
+    expect(parsed.url).toBe("https://cache.example");
+    expect(parseCommand(["tenant", "list"]).url).toBeUndefined();
+    const { client, calls } = recordingClient();
+    await parsed.run(client);
+    expect(calls).toEqual([["getTenant", "acme"]]);
+  });
+});
+
+describe("npm run admin: help", () => {
+  it.each([[[]], [["--help"]], [["-h"]], [["tenant", "create", "acme", "--help"]], [["token", "revoke", "acme", "tok-1", "-h"]]])(
+    "%j prints the usage and calls nothing",
+    async (argv) => {
+      const parsed = parseCommand(argv);
+      expect(parsed.help).toBe(true);
+      const { client, calls } = recordingClient();
+      expect(await parsed.run(client)).toBe(USAGE);
+      expect(calls).toEqual([]);
+    },
+  );
+});
+
+describe("npm run admin: usage errors, before any call", () => {
+  it.each([
+    [["tenant", "delete", "acme"], /unknown command 'tenant delete'/],
+    [["tenants", "list"], /unknown command 'tenants list'/],
+    [["tenant"], /unknown command 'tenant'/],
+    [["tenant", "create"], /missing tenant id/],
+    [["tenant", "get"], /missing tenant id/],
+    [["tenant", "disable"], /missing tenant id/],
+    [["token", "list"], /missing tenant id/],
+    [["token", "revoke", "acme"], /missing token id/],
+    [["token", "rotate", "acme"], /missing token id/],
+    [["token", "issue", "acme"], /missing --scopes/],
+    [["tenant", "create", "acme", "--rate", "100"], /--rate takes REQUESTS\/SECONDS/],
+    [["tenant", "create", "acme", "--rate", "100/sixty"], /--rate takes REQUESTS\/SECONDS/],
+    [["tenant", "update", "acme", "--rate=-1/60"], /--rate takes REQUESTS\/SECONDS/],
+    [["tenant", "create", "acme", "--max-ttl", "1.5"], /--max-ttl takes a whole number/],
+    [["tenant", "create", "acme", "--max-value-bytes", "1e6"], /--max-value-bytes takes a whole number/],
+    [["token", "issue", "acme", "--scopes", "read", "--expires-in", "soon"], /--expires-in takes a whole number/],
+    [["tenant", "create", "acme", "corp"], /unexpected argument 'corp'/],
+    [["token", "revoke", "acme", "tok-1", "tok-2"], /unexpected argument 'tok-2'/],
+  ])("%j: %s", (argv, message) => {
+    // Thrown by parseCommand itself: main.ts reports it before asking for an admin token.
+    expect(() => parseCommand(argv)).toThrow(UsageError);
+    expect(() => parseCommand(argv)).toThrow(message);
+  });
+
+  it("refuses an option it does not know, or one missing its value", () => {
+    expect(() => parseCommand(["tenant", "list", "--bogus"])).toThrow(/bogus/);
+    expect(() => parseCommand(["tenant", "create", "acme", "--name"])).toThrow(/--name/);
+  });
+});

@@ -1,0 +1,189 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { localTime } from "../../shared/warm/ttl-rules";
+import { cachePath } from "../helpers/worker/test-env";
+import {
+  warmHarness as newHarness,
+  ORIGIN_HOST,
+  ORIGIN_URL,
+  originPrefix,
+  originStats,
+  setOrigin,
+  type WarmHarness,
+} from "../shared/warm/warm-kit";
+
+const plan = (prefix: string, extra: Record<string, unknown> = {}) => ({
+  schedule: "1h",
+  targets: [{ key: "home", url: `${ORIGIN_URL}${prefix}home` }],
+  ...extra,
+});
+
+const maxAge = (response: Response) => Number(/max-age=(\d+)/.exec(response.headers.get("Cache-Control") ?? "")?.[1]);
+
+const harnesses: WarmHarness[] = [];
+afterEach(async () => {
+  // Plans left behind would be due in cron runs of other test files sharing this Redis.
+  for (const harness of harnesses.splice(0)) await harness.cleanUp();
+});
+
+async function warmHarness(options?: Parameters<typeof newHarness>[0]): Promise<WarmHarness> {
+  const harness = await newHarness(options);
+  harnesses.push(harness);
+  return harness;
+}
+
+describe("warm plans API", () => {
+  it("creates, reads, lists, replaces and deletes a plan", async () => {
+    const warm = await warmHarness();
+    const prefix = originPrefix();
+    const created = await warm.putPlan("news", plan(prefix, { schedule: "5m", priority: 7 }));
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ plan: { name: "news", schedule: "*/5 * * * *", priority: 7 } });
+    expect(await (await warm.as("/v1/warm/plans/news")).json()).toMatchObject({ plan: { name: "news", targets: [{ key: "home" }] } });
+    expect((await warm.putPlan("news", plan(prefix))).status).toBe(200);
+    await warm.putPlan("other", plan(prefix));
+    const listed = (await (await warm.as("/v1/warm/plans")).json()) as { plans: { name: string; schedule: string }[] };
+    expect(listed.plans.map((p) => [p.name, p.schedule])).toEqual([
+      ["news", "0 * * * *"],
+      ["other", "0 * * * *"],
+    ]);
+    expect((await warm.as("/v1/warm/plans/news", { method: "DELETE" })).status).toBe(204);
+    expect((await warm.as("/v1/warm/plans/news", { method: "DELETE" })).status).toBe(204);
+    const missing = await warm.as("/v1/warm/plans/news");
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: "not_found" } });
+  });
+
+  it("refuses undeclared schedules, bad names and bodies, naming the problem", async () => {
+    const warm = await warmHarness();
+    const prefix = originPrefix();
+    const undeclared = await warm.putPlan("p", plan(prefix, { schedule: "*/10 * * * *" }));
+    expect(undeclared.status).toBe(400);
+    expect(await undeclared.json()).toMatchObject({ error: { code: "invalid_body", message: expect.stringMatching(/^schedule: /) } });
+    expect((await warm.putPlan("bad:name", plan(prefix))).status).toBe(400);
+    expect((await warm.putPlan("p", { schedule: "1h", targets: [] })).status).toBe(400);
+    const notJson = await warm.as("/v1/warm/plans/p", { method: "PUT", body: "{}", headers: { "Content-Type": "text/plain" } });
+    expect(notJson.status).toBe(415);
+    expect((await warm.as("/v1/warm/plans", { method: "POST" })).status).toBe(405);
+  });
+
+  it("refuses origins outside the tenant's allowlist when the plan is saved", async () => {
+    const warm = await warmHarness({ originHosts: ["api.example.com"] });
+    const refused = await warm.putPlan("p", plan(originPrefix()));
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { code: "invalid_body", message: expect.stringContaining("allowlist") } });
+  });
+
+  it("never echoes credential-like origin headers", async () => {
+    const warm = await warmHarness();
+    const prefix = originPrefix();
+    const headers = { Authorization: "Bearer origin-secret", "X-Api-Key": "k-123", Accept: "text/html" };
+    await warm.putPlan("p", { schedule: "1h", targets: [{ key: "k", url: `${ORIGIN_URL}${prefix}k`, headers }] });
+    const text = await (await warm.as("/v1/warm/plans/p")).text();
+    expect(text).not.toContain("origin-secret");
+    expect(text).not.toContain("k-123");
+    expect(JSON.parse(text)).toMatchObject({ plan: { targets: [{ headers: { Authorization: "[redacted]", Accept: "text/html" } }] } });
+  });
+
+  it("keeps plans per tenant: another tenant can neither see, run nor delete them", async () => {
+    const warm = await warmHarness();
+    await warm.putPlan("mine", plan(originPrefix()));
+    const other = (await warm.base.addTenant({ record: { originHosts: [ORIGIN_HOST] } })).token;
+    expect(await (await warm.as("/v1/warm/plans", {}, other)).json()).toEqual({ plans: [] });
+    expect((await warm.as("/v1/warm/plans/mine", {}, other)).status).toBe(404);
+    expect((await warm.as("/v1/warm/plans/mine/run", { method: "POST" }, other)).status).toBe(404);
+    expect((await warm.as("/v1/warm/plans/mine", { method: "DELETE" }, other)).status).toBe(204);
+    expect((await warm.as("/v1/warm/plans/mine")).status).toBe(200);
+    expect(await (await warm.as("/v1/warm/runs", {}, other)).json()).toEqual({ runs: [] });
+  });
+
+  it("needs the manage scope", async () => {
+    const warm = await warmHarness({ scopes: ["read", "write"] });
+    const refused = await warm.putPlan("p", plan(originPrefix()));
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: { code: "insufficient_scope" } });
+  });
+
+  it("runs a plan now: origins land in L2 with their content type, and the run is in the history", async () => {
+    const warm = await warmHarness();
+    const prefix = originPrefix();
+    await setOrigin(prefix, { body: "<h1>home</h1>", contentType: "text/html; charset=utf-8" });
+    await warm.putPlan("site", {
+      schedule: "1h",
+      targets: [{ urlTemplate: `${ORIGIN_URL}${prefix}{key}`, keys: ["a", "b", "c"], tags: ["site"] }],
+    });
+    const run = await warm.as("/v1/warm/plans/site/run", { method: "POST" });
+    expect(run.status).toBe(200);
+    expect(await run.json()).toMatchObject({
+      run: { plan: "site", trigger: "manual", total: 3, ok: 3, failed: 0, finished: true, cursor: null },
+    });
+    const read = await warm.base.as(warm.tenant, cachePath("b"));
+    expect(read.status).toBe(200);
+    expect(read.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+    expect(await read.text()).toBe("<h1>home</h1>");
+    const history = (await (await warm.as("/v1/warm/runs")).json()) as { runs: { plan: string; ok: number; bytes: number }[] };
+    expect(history.runs).toMatchObject([{ plan: "site", ok: 3, bytes: 3 * "<h1>home</h1>".length }]);
+    expect((await warm.as("/v1/warm/plans/nope/run", { method: "POST" })).status).toBe(404);
+  });
+
+  it("stores only 2xx answers and records the others without their URL", async () => {
+    const warm = await warmHarness();
+    const prefix = originPrefix();
+    await setOrigin(`${prefix}missing`, { status: 404 });
+    await warm.putPlan("p", {
+      schedule: "1h",
+      targets: [
+        { key: "ok", url: `${ORIGIN_URL}${prefix}ok?token=secret-in-url` },
+        { key: "missing", url: `${ORIGIN_URL}${prefix}missing?token=secret-in-url` },
+      ],
+    });
+    const run = await warm.as("/v1/warm/plans/p/run", { method: "POST" });
+    const text = await run.text();
+    expect(JSON.parse(text)).toMatchObject({ run: { ok: 1, failed: 1, errors: [{ key: "missing", reason: "status", status: 404 }] } });
+    expect(text).not.toContain("secret-in-url");
+    expect((await warm.base.as(warm.tenant, cachePath("missing"))).status).toBe(404);
+  });
+
+  it("revalidates with If-None-Match on the next run: a 304 extends the TTL without a download", async () => {
+    const warm = await warmHarness();
+    const prefix = originPrefix();
+    await setOrigin(prefix, { body: "v1", etag: '"etag-1"' });
+    await warm.putPlan("p", plan(prefix, { ttl: 600 }));
+    await warm.as("/v1/warm/plans/p/run", { method: "POST" });
+    const second = await warm.as("/v1/warm/plans/p/run", { method: "POST" });
+    expect(await second.json()).toMatchObject({ run: { ok: 0, notModified: 1, bytes: 0 } });
+    expect((await originStats(prefix)).paths[`${prefix}home`]).toMatchObject({
+      hits: 2,
+      conditional: 1,
+      notModified: 1,
+      lastIfNoneMatch: '"etag-1"',
+    });
+    const read = await warm.base.as(warm.tenant, cachePath("home"));
+    expect(await read.text()).toBe("v1");
+    expect(maxAge(read)).toBeGreaterThan(590);
+  });
+
+  it("applies a time-window TTL rule when it writes, and the plan's TTL outside the window", async () => {
+    const warm = await warmHarness();
+    const prefix = originPrefix();
+    const zone = "America/New_York";
+    const { day } = localTime(Date.now(), zone);
+    // A window covering the whole of today (from == to), and one on no day it is now.
+    const otherDays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].filter((d) => d !== day);
+    await warm.putPlan("today", {
+      schedule: "1h",
+      ttl: 60,
+      ttlRules: [{ timeZone: zone, days: [day], from: "00:00", to: "00:00", ttl: 7200, swr: 30 }],
+      targets: [{ key: "in-window", url: `${ORIGIN_URL}${prefix}a` }],
+    });
+    await warm.putPlan("not-today", {
+      schedule: "1h",
+      ttl: 60,
+      ttlRules: [{ timeZone: zone, days: otherDays, from: "00:00", to: "00:00", ttl: 7200 }],
+      targets: [{ key: "outside", url: `${ORIGIN_URL}${prefix}b` }],
+    });
+    await warm.as("/v1/warm/plans/today/run", { method: "POST" });
+    await warm.as("/v1/warm/plans/not-today/run", { method: "POST" });
+    expect(maxAge(await warm.base.as(warm.tenant, cachePath("in-window")))).toBeGreaterThan(3600);
+    expect(maxAge(await warm.base.as(warm.tenant, cachePath("outside")))).toBeLessThanOrEqual(60);
+  });
+});
