@@ -5,15 +5,18 @@ import { ApiError } from "../shared/errors";
 import { contentTypeSchema, lifetimeSchema } from "../shared/schemas";
 import type { AppEnv } from "./app-env";
 import { cacheKeyFromPath } from "./http/cache-key";
-import { cacheStatus, entryHeaders, matchesIfNoneMatch } from "./http/entry-response";
+import { entryHeaders, matchesIfNoneMatch } from "./http/entry-response";
 import { limitsOf } from "./http/limits";
 import { methodNotAllowed } from "./http/method-not-allowed";
 import { readBodyWithLimit } from "./http/read-body";
+import { readEntry } from "./http/read-entry";
 import { parseOr400 } from "./http/validation";
 import { requireScope } from "./middleware/require-scope";
 import { deleteEntryDocs, getEntryDocs, putEntryDocs } from "./openapi/cache-docs";
 
 const PREFIX = "/v1/cache/";
+// A read filled from its origin is still a miss of the cache.
+const READ_COUNTER = { "HIT-L1": "l1Hits", "HIT-L2": "l2Hits", STALE: "staleServed", MISS: "misses" } as const;
 // The rest of the path, slashes included; the key itself is read from the raw URL (cache-key.ts).
 const KEY_ROUTE = "/:key{.+}";
 
@@ -49,24 +52,20 @@ export const cacheEntries = new Hono<AppEnv>()
     return c.json({ stored: "redis", etag: entry.etag }, 201);
   })
   .get(KEY_ROUTE, describeRoute(getEntryDocs), requireScope("read"), async (c) => {
-    const { store, stats } = c.var.services;
+    const { stats, metrics } = c.var.services;
     const key = cacheKeyFromPath(c, PREFIX);
     const started = Date.now();
-    const lookup = await store.get(key);
+    const found = await readEntry(c, key);
     const now = Date.now();
-    if (!lookup) {
-      stats.add(key.tenant, "misses");
-      c.var.services.metrics.observeRead("MISS", (now - started) / 1000);
-      throw new ApiError(404, "not_found", "No entry under this key", { "X-Cache": "MISS" });
-    }
-    const status = cacheStatus(lookup, now);
+    const status = found?.status ?? "MISS";
     c.set("cacheStatus", status);
-    c.var.services.metrics.observeRead(status, (now - started) / 1000);
-    stats.add(key.tenant, status === "STALE" ? "staleServed" : status === "HIT-L1" ? "l1Hits" : "l2Hits");
-    const headers = entryHeaders(lookup.entry, status, now);
-    if (matchesIfNoneMatch(c.req.header("If-None-Match"), lookup.entry.etag)) return c.body(null, 304, headers);
-    if (c.req.method === "GET") stats.add(key.tenant, "bytesOut", lookup.entry.value.byteLength);
-    return c.body(lookup.entry.value as Uint8Array<ArrayBuffer>, 200, headers);
+    metrics.observeRead(status, (now - started) / 1000);
+    stats.add(key.tenant, READ_COUNTER[status]);
+    if (!found) throw new ApiError(404, "not_found", "No entry under this key", { "X-Cache": "MISS" });
+    const headers = entryHeaders(found.entry, status, now);
+    if (matchesIfNoneMatch(c.req.header("If-None-Match"), found.entry.etag)) return c.body(null, 304, headers);
+    if (c.req.method === "GET") stats.add(key.tenant, "bytesOut", found.entry.value.byteLength);
+    return c.body(found.entry.value as Uint8Array<ArrayBuffer>, 200, headers);
   })
   .delete(KEY_ROUTE, describeRoute(deleteEntryDocs), requireScope("write"), async (c) => {
     const { store, stats } = c.var.services;

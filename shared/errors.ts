@@ -24,6 +24,7 @@ export type ErrorCode =
   | "payload_too_large"
   | "unsupported_media_type"
   | "rate_limited"
+  | "origin_unavailable"
   | "store_unavailable"
   | "misconfigured"
   | "internal";

@@ -15,6 +15,7 @@ import { RedisTenantRegistry } from "./tenants/redis-registry";
 import type { TenantRegistry } from "./tenants/registry";
 import { TokenDigester } from "./tenants/token-digest";
 import { TokenService } from "./tenants/token-service";
+import { OriginReads } from "./warm/origin-reads";
 
 /** Everything a request needs, built once per isolate (per distinct config) and passed in. */
 export interface Services {
@@ -28,6 +29,8 @@ export interface Services {
   rateLimiter: RateLimiter;
   corsOrigins: CorsOrigins;
   metrics: IsolateMetrics;
+  /** Read-through for keys with an origin; absent in memory-only mode. */
+  originReads: OriginReads | undefined;
 }
 
 export type ServicesResult = { ok: true; services: Services } | { ok: false; problems: string[] };
@@ -63,6 +66,17 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     now,
   });
   const tenants: TenantRegistry = redis ? new RedisTenantRegistry(redis) : new MemoryTenantRegistry();
+  const originReads =
+    redis && store.l2
+      ? new OriginReads({
+          redis,
+          l2: store.l2,
+          store,
+          maxValueBytes: config.MAX_VALUE_BYTES,
+          allowPrivateHosts: config.ALLOW_PRIVATE_ORIGINS,
+          now,
+        })
+      : undefined;
   return {
     config,
     store,
@@ -78,6 +92,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     rateLimiter: new RateLimiter({ redis: rateLimitClient(config), breaker, timeoutMs: config.RATE_LIMIT_TIMEOUT_MS, now }),
     corsOrigins: new CorsOrigins({ registry: tenants, cacheMs: config.TOKEN_CACHE_SECONDS * 1000, now }),
     metrics,
+    originReads,
   };
 }
 

@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
+import { waitUntilOf } from "../http/wait-until";
 
 /**
  * After the response, hands a due stats flush to `waitUntil`: counters never add a round trip
@@ -10,10 +11,5 @@ export const statsFlush = createMiddleware<AppEnv>(async function statsFlush(c, 
   const { stats, redis } = c.var.services;
   if (c.res.status >= 500) stats.add(c.var.tenant, "errors");
   if (!redis || !stats.isFlushDue()) return;
-  const flush = stats.flush(redis);
-  try {
-    c.executionCtx.waitUntil(flush);
-  } catch {
-    // No execution context (a direct app.request in tests): the flush still runs on its own.
-  }
+  waitUntilOf(c)(stats.flush(redis));
 });

@@ -71,7 +71,7 @@ export class TieredStore implements Store {
         return isServable(entry, now) ? { entry, tier: "l2", degraded: false } : undefined;
       }
       case "changed":
-        this.#remember(key, revalidation.entry, now);
+        this.remember(key, revalidation.entry, now);
         return isServable(revalidation.entry, now) ? { entry: revalidation.entry, tier: "l2", degraded: false } : undefined;
     }
   }
@@ -81,7 +81,7 @@ export class TieredStore implements Store {
     if (!l2) return this.l1.set(key, entry, options);
     const answer = await this.breaker.run(() => l2.set(key, entry, options));
     if (answer.ok) {
-      if (answer.value.status === "stored") this.#remember(key, answer.value.entry, this.#now());
+      if (answer.value.status === "stored") this.remember(key, answer.value.entry, this.#now());
       return answer.value;
     }
     return this.#fallbackWrite(key, entry, options);
@@ -149,10 +149,10 @@ export class TieredStore implements Store {
   /** Mirrors a successful L2 result into L1. */
   #absorb(op: Operation, result: OperationResult, now: number): OperationResult {
     if (result.type === "get") {
-      if (result.lookup) this.#remember(op.key, result.lookup.entry, now);
+      if (result.lookup) this.remember(op.key, result.lookup.entry, now);
       else this.l1.drop(op.key);
     } else if (result.type === "set" && result.result.status === "stored") {
-      this.#remember(op.key, result.result.entry, now);
+      this.remember(op.key, result.result.entry, now);
     } else if (result.type === "delete") {
       this.l1.drop(op.key);
     }
@@ -193,7 +193,8 @@ export class TieredStore implements Store {
     return { status: "stored", durability: "memory", entry };
   }
 
-  #remember(key: EntryKey, entry: Entry, now: number): void {
+  /** Keeps a copy of an entry that is in Redis (written or read by someone else, e.g. an origin fill). */
+  remember(key: EntryKey, entry: Entry, now: number = this.#now()): void {
     this.l1.put(key, entry, {
       checkedUntil: this.#checkedUntil(entry, now),
       retainUntil: entry.staleUntil + this.#l1GraceMs,

@@ -2,7 +2,6 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { buildApp } from "../../../functions/app";
 import { runScheduled } from "../../../functions/scheduled";
-import { warmPlans } from "../../../functions/warm-plans";
 import type { GatewayControl } from "../../helpers/worker/gateway-control";
 import { gatewayScope, type TestApp, type TestTenant, testApp } from "../../helpers/worker/test-env";
 
@@ -51,7 +50,7 @@ export interface WarmHarness {
   tenant: TestTenant;
   env: Record<string, string>;
   gateway: GatewayControl;
-  /** Through the full app with the warm routes mounted at /v1/warm, as the tenant (or another token). */
+  /** Through the full app, as the tenant (or another token). */
   as(path: string, init?: RequestInit, token?: string): Promise<Response>;
   putPlan(name: string, plan: unknown): Promise<Response>;
   /** Fires a cron trigger at runScheduled and waits for its waitUntil work. */
@@ -82,7 +81,6 @@ export async function warmHarness(options: WarmHarnessOptions = {}): Promise<War
   });
   const tenant = base.tenants[0] as TestTenant;
   const app = buildApp();
-  app.route("/v1/warm", warmPlans);
   const plans = new Set<string>();
   const as = async (path: string, init: RequestInit = {}, token = tenant.token) => {
     const headers = new Headers(init.headers);

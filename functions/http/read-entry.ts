@@ -1,0 +1,32 @@
+import type { Context } from "hono";
+import type { Entry } from "../../shared/cache/entry";
+import type { EntryKey } from "../../shared/cache/keys";
+import { ApiError } from "../../shared/errors";
+import type { AppEnv } from "../app-env";
+import { type CacheStatus, cacheStatus } from "./entry-response";
+import { waitUntilOf } from "./wait-until";
+
+/**
+ * A GET's lookup: the tiers first; for a key with an origin (a warm plan target), a miss is
+ * filled from the origin and a stale hit is refreshed behind the response.
+ */
+export async function readEntry(c: Context<AppEnv>, key: EntryKey): Promise<{ entry: Entry; status: CacheStatus } | undefined> {
+  const { store, originReads } = c.var.services;
+  const waitUntil = waitUntilOf(c);
+  const lookup = await store.get(key);
+  if (lookup) {
+    const status = cacheStatus(lookup, Date.now());
+    if (lookup.entry.origin && originReads) {
+      originReads.noteRead(key, waitUntil);
+      // Degraded means Redis is failing: the refresh would fail too, and add load.
+      if (status === "STALE" && !lookup.degraded) originReads.refreshStale(key, lookup.entry, c.var.tenantRecord, waitUntil);
+    }
+    return { entry: lookup.entry, status };
+  }
+  if (!originReads) return undefined;
+  const filled = await originReads.fillMiss(key, c.var.tenantRecord, waitUntil);
+  if (filled) return { entry: filled, status: "MISS" };
+  if (await originReads.hasOrigin(key))
+    throw new ApiError(502, "origin_unavailable", "The key's origin did not answer usably", { "X-Cache": "MISS" });
+  return undefined;
+}
