@@ -62,6 +62,7 @@ export const cacheEntries = new Hono<AppEnv>()
     metrics.observeRead(status, (now - started) / 1000);
     stats.add(key.tenant, READ_COUNTER[status]);
     if (!found) throw new ApiError(404, "not_found", "No entry under this key", { "X-Cache": "MISS" });
+    stats.noteRead(key.tenant, key.key);
     const headers = entryHeaders(found.entry, status, now);
     if (matchesIfNoneMatch(c.req.header("If-None-Match"), found.entry.etag)) return c.body(null, 304, headers);
     if (c.req.method === "GET") stats.add(key.tenant, "bytesOut", found.entry.value.byteLength);

@@ -64,6 +64,11 @@ export function statsMinuteRedisKey(tenant: TenantId, epochMinute: number): stri
   return `${tenantRoot(tenant)}sm:${epochMinute}`;
 }
 
+/** Sorted set of a tenant's most read keys over the last day, for the dashboard. */
+export function topKeysRedisKey(tenant: TenantId): string {
+  return `${tenantRoot(tenant)}tk`;
+}
+
 /** Marks one stats flush as applied, so a retried flush never counts twice. */
 export function statsFlushRedisKey(tenant: TenantId, flushId: string): string {
   return `${tenantRoot(tenant)}f:${flushId}`;

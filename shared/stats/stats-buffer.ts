@@ -1,4 +1,4 @@
-import { statsFlushRedisKey, statsMinuteRedisKey, statsRedisKey, type TenantId } from "../cache/keys";
+import { statsFlushRedisKey, statsMinuteRedisKey, statsRedisKey, type TenantId, topKeysRedisKey } from "../cache/keys";
 import { flushStatsScript } from "../cache/lua-scripts";
 import type { RedisRunner } from "../cache/redis-client";
 import { runCalls } from "../cache/script-runner";
@@ -13,6 +13,7 @@ export interface StatsBufferOptions {
 interface Flush {
   id: string;
   deltas: Map<TenantId, Counters>;
+  reads: Map<TenantId, Map<string, number>>;
   firstTriedAt: number;
 }
 
@@ -21,6 +22,9 @@ const MARKER_TTL_SECONDS = 300;
 const GIVE_UP_AFTER_MS = 240_000;
 // Per-minute counters feed the hit-ratio-over-time view: a day of them, plus margin.
 const MINUTE_TTL_SECONDS = 25 * 3600;
+// Distinct keys whose reads one isolate tracks per tenant between flushes: hot keys show up
+// early, and the cap bounds memory however many keys are read.
+const MAX_TRACKED_KEYS = 256;
 
 /**
  * Counts per tenant in this isolate and writes the counts to Redis at most once per interval,
@@ -31,6 +35,7 @@ export class StatsBuffer {
   readonly #flushIntervalMs: number;
   readonly #now: () => number;
   #pending = new Map<TenantId, Counters>();
+  #pendingReads = new Map<TenantId, Map<string, number>>();
   #unconfirmed: Flush | undefined;
   #inFlight: Promise<void> | undefined;
   #lastFlushAt: number;
@@ -51,6 +56,18 @@ export class StatsBuffer {
     counters[name] += amount;
   }
 
+  /** Counts a read of a key, for the tenant's most-read keys. */
+  noteRead(tenant: TenantId, key: string): void {
+    let reads = this.#pendingReads.get(tenant);
+    if (!reads) {
+      reads = new Map();
+      this.#pendingReads.set(tenant, reads);
+    }
+    const count = reads.get(key);
+    if (count !== undefined) reads.set(key, count + 1);
+    else if (reads.size < MAX_TRACKED_KEYS) reads.set(key, 1);
+  }
+
   /** What this isolate counted for a tenant that Redis does not have yet. */
   unflushed(tenant: TenantId): Counters {
     const counters = emptyCounters();
@@ -63,7 +80,7 @@ export class StatsBuffer {
 
   isFlushDue(): boolean {
     if (this.#inFlight) return false;
-    if (this.#pending.size === 0 && !this.#unconfirmed) return false;
+    if (this.#pending.size === 0 && this.#pendingReads.size === 0 && !this.#unconfirmed) return false;
     return this.#now() - this.#lastFlushAt >= this.#flushIntervalMs;
   }
 
@@ -80,25 +97,29 @@ export class StatsBuffer {
     this.#lastFlushAt = now;
     if (this.#unconfirmed && now - this.#unconfirmed.firstTriedAt > GIVE_UP_AFTER_MS) this.#unconfirmed = undefined;
     if (!this.#unconfirmed) {
-      if (this.#pending.size === 0) return;
-      this.#unconfirmed = { id: crypto.randomUUID(), deltas: this.#pending, firstTriedAt: now };
+      if (this.#pending.size === 0 && this.#pendingReads.size === 0) return;
+      this.#unconfirmed = { id: crypto.randomUUID(), deltas: this.#pending, reads: this.#pendingReads, firstTriedAt: now };
       this.#pending = new Map();
+      this.#pendingReads = new Map();
     }
     const flush = this.#unconfirmed;
-    const calls = [...flush.deltas].map(([tenant, counters]) => ({
-      script: flushStatsScript,
-      // Counts land in the minute of their first flush attempt, so a retry cannot move them.
-      keys: [
-        statsRedisKey(tenant),
-        statsFlushRedisKey(tenant, flush.id),
-        statsMinuteRedisKey(tenant, Math.floor(flush.firstTriedAt / 60_000)),
-      ],
-      args: [
-        String(MARKER_TTL_SECONDS),
-        String(MINUTE_TTL_SECONDS),
-        ...COUNTER_NAMES.flatMap((name) => (counters[name] === 0 ? [] : [name, String(counters[name])])),
-      ],
-    }));
+    const tenants = new Set([...flush.deltas.keys(), ...flush.reads.keys()]);
+    const calls = [...tenants].map((tenant) => {
+      const counters = flush.deltas.get(tenant) ?? emptyCounters();
+      const counterArgs = COUNTER_NAMES.flatMap((name) => (counters[name] === 0 ? [] : [name, String(counters[name])]));
+      const readArgs = [...(flush.reads.get(tenant) ?? [])].flatMap(([key, count]) => [key, String(count)]);
+      return {
+        script: flushStatsScript,
+        // Counts land in the minute of their first flush attempt, so a retry cannot move them.
+        keys: [
+          statsRedisKey(tenant),
+          statsFlushRedisKey(tenant, flush.id),
+          statsMinuteRedisKey(tenant, Math.floor(flush.firstTriedAt / 60_000)),
+          topKeysRedisKey(tenant),
+        ],
+        args: [String(MARKER_TTL_SECONDS), String(MINUTE_TTL_SECONDS), String(counterArgs.length), ...counterArgs, ...readArgs],
+      };
+    });
     try {
       const replies = await runCalls(runner, calls);
       if (replies.every((reply) => reply.ok)) this.#unconfirmed = undefined;

@@ -1,5 +1,7 @@
-import { statsMinuteRedisKey, statsRedisKey, type TenantId } from "../cache/keys";
+import { statsMinuteRedisKey, statsRedisKey, type TenantId, topKeysRedisKey } from "../cache/keys";
+import type { LuaScript } from "../cache/lua-scripts";
 import type { RedisRunner } from "../cache/redis-client";
+import { runCalls } from "../cache/script-runner";
 import { StoreUnavailableError } from "../cache/store";
 import { type Counters, emptyCounters, isCounterName } from "./counters";
 
@@ -62,4 +64,16 @@ function pairs(flat: unknown[]): [string, unknown][] {
   const result: [string, unknown][] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) result.push([String(flat[i]), flat[i + 1]]);
   return result;
+}
+
+const topKeysScript: LuaScript = {
+  name: "top-keys",
+  source: "return redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1, 'WITHSCORES')",
+};
+
+/** A tenant's most read keys over the last day, most read first (counted by every isolate). */
+export async function readTopKeys(runner: RedisRunner, tenant: TenantId, limit: number): Promise<{ key: string; reads: number }[]> {
+  const [reply] = await runCalls(runner, [{ script: topKeysScript, keys: [topKeysRedisKey(tenant)], args: [String(limit)] }]);
+  if (!reply?.ok) throw new StoreUnavailableError("top keys read failed");
+  return pairs(Array.isArray(reply.value) ? reply.value : []).map(([key, reads]) => ({ key, reads: Number(reads) || 0 }));
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { cachePath, gatewayScope, testApp } from "../helpers/worker/test-env";
+import { servicesFor } from "../../shared/services";
+import { readTopKeys } from "../../shared/stats/stats-reader";
+import { cachePath, gatewayScope, redisRunner, testApp } from "../helpers/worker/test-env";
 
 const put = (body: string) => ({ method: "PUT", body, headers: { "Content-Type": "text/plain" } });
 
@@ -43,5 +45,25 @@ describe("GET /v1/stats", () => {
     await control.resetCounters();
     for (let i = 0; i < 50; i++) await app.as(alice!, cachePath("hot"));
     expect((await control.counters()).requests.total).toBe(0);
+  });
+});
+
+describe("top keys", () => {
+  it("counts reads per key across isolates, most read first, without a request of its own", async () => {
+    const { control, token } = await gatewayScope();
+    const app = await testApp({ tenants: 1, vars: { UPSTASH_REDIS_REST_TOKEN: token, STATS_FLUSH_INTERVAL_MS: "3600000" } });
+    const alice = app.tenants[0]!;
+    for (const key of ["a", "b", "c"]) await app.as(alice, cachePath(key), put(key));
+    await control.resetCounters();
+    for (let i = 0; i < 5; i++) await app.as(alice, cachePath("b"));
+    for (let i = 0; i < 2; i++) await app.as(alice, cachePath("a"));
+    expect((await control.counters()).requests.total).toBe(0);
+    const services = servicesFor(app.env);
+    if (!services.ok || !services.services.redis) throw new Error("no services");
+    await services.services.stats.flush(services.services.redis);
+    expect(await readTopKeys(redisRunner(token), alice.tenant, 10)).toEqual([
+      { key: "b", reads: 5 },
+      { key: "a", reads: 2 },
+    ]);
   });
 });
