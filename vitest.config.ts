@@ -45,6 +45,7 @@ export default defineConfig({
             "test/functions/**/*.test.ts",
             "test/shared/**/*.test.ts",
             "test/security/**/*.test.ts",
+            "test/client/**/*.test.ts",
             "test/dev/**/*.workerd.test.ts",
           ],
           testTimeout: 20_000,

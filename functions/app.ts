@@ -7,6 +7,7 @@ import { adminTokens } from "./admin-tokens";
 import type { AppEnv } from "./app-env";
 import { batch } from "./batch";
 import { cacheEntries } from "./cache-entries";
+import { exportEntries } from "./export";
 import { health } from "./health";
 import { invalidate } from "./invalidate";
 import { metrics } from "./metrics";
@@ -49,6 +50,7 @@ export function buildApp() {
   app.route("/v1/invalidate", invalidate);
   app.route("/v1/stats", stats);
   app.route("/v1/warm", warmPlans);
+  app.route("/v1/export", exportEntries);
 
   app.get("/openapi.json", openApiDocument(app));
   // The page loads its script from a CDN in the reader's browser; the Worker serves only HTML.

@@ -5,7 +5,7 @@ import type { AppEnv } from "../app-env";
 const ALLOW_HEADERS = "Authorization, Content-Type, If-None-Match";
 const ALLOW_METHODS = "GET, HEAD, PUT, POST, DELETE";
 const EXPOSE_HEADERS =
-  "ETag, Age, X-Cache, X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy";
+  "ETag, Age, X-Cache, X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy, X-Next-Cursor";
 
 /**
  * Answers CORS preflights. A preflight carries no token, so it passes only for an origin that

@@ -98,6 +98,26 @@ export const invalidateDocs: DescribeRouteOptions = {
   responses: { 200: json(invalidateResponseSchema, "Invalidated"), ...errors(400, 401, 403, 413, 415, 429, 503) },
 };
 
+export const exportDocs: DescribeRouteOptions = {
+  tags: ["cache"],
+  summary: "A page of the tenant's live entries, as NDJSON",
+  description:
+    'One line per entry: {"key","value","encoding":"utf8"|"base64","contentType","ttl","swr","tags"}. Follow `X-Next-Cursor` until it is absent. Needs Redis (409 in memory-only mode). Scope: manage.',
+  security: tenantSecurity,
+  parameters: [
+    { name: "cursor", in: "query", schema: { type: "string" } },
+    { name: "count", in: "query", description: "Entries wanted per page (1-1000)", schema: { type: "integer", minimum: 1, maximum: 1000 } },
+  ],
+  responses: {
+    200: {
+      description: "Entries, one JSON object per line",
+      headers: { "X-Next-Cursor": { description: "Where the next page starts; absent on the last page", schema: { type: "string" } } },
+      content: { "application/x-ndjson": { schema: { type: "string" } } },
+    },
+    ...errors(400, 401, 403, 409, 429, 503),
+  },
+};
+
 export const statsDocs: DescribeRouteOptions = {
   tags: ["cache"],
   summary: "The tenant's counters over all isolates",

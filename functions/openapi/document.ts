@@ -26,6 +26,7 @@ export function openApiDocument(app: Hono<AppEnv>) {
       },
       tags: [
         { name: "cache", description: "Tenant-scoped cache operations" },
+        { name: "warm", description: "Warm plans and their runs" },
         { name: "admin", description: "Tenants and tokens (ADMIN_TOKEN)" },
         { name: "service", description: "Health and metrics" },
       ],

@@ -1,0 +1,141 @@
+import { batchBody, batchResult } from "./batch.js";
+import { textOf } from "./bytes.js";
+import { cachedValue } from "./cached-value.js";
+import { errorFromResponse } from "./errors.js";
+import { nextCursor, parseExportLines } from "./export-page.js";
+import { createSend, entryPath, type Send } from "./transport.js";
+import type {
+  BatchRequest,
+  BatchResult,
+  CacheEntry,
+  CacheStatus,
+  CallOptions,
+  ClientOptions,
+  ExportedEntry,
+  ExportPage,
+  ExportPageOptions,
+  GetOptions,
+  NotModified,
+  SetOptions,
+  SetResult,
+  SetValue,
+  Stats,
+} from "./types.js";
+
+/** A client of one tenant's edge-cache API, on fetch alone: browsers, Workers, Node, Deno, Bun. */
+export class EdgeCacheClient {
+  readonly #send: Send;
+
+  constructor(options: ClientOptions) {
+    this.#send = createSend(options);
+  }
+
+  /** The entry, or undefined when there is none. With `ifNoneMatch`, NotModified when it matches. */
+  get(key: string, options?: CallOptions & { ifNoneMatch?: undefined }): Promise<CacheEntry | undefined>;
+  get(key: string, options: GetOptions): Promise<CacheEntry | NotModified | undefined>;
+  async get(key: string, options: GetOptions = {}): Promise<CacheEntry | NotModified | undefined> {
+    const response = await this.#send("GET", entryPath(key), {
+      headers: { "If-None-Match": options.ifNoneMatch },
+      signal: options.signal,
+      accept: [304, 404],
+    });
+    if (response.status === 404) {
+      // Only the entry route marks a miss; any other 404 (a wrong baseUrl) is an error.
+      if (response.headers.get("X-Cache") !== "MISS") throw await errorFromResponse(response);
+      await response.body?.cancel();
+      return undefined;
+    }
+    const headers = response.headers;
+    const meta = {
+      etag: headers.get("ETag") ?? "",
+      cache: (headers.get("X-Cache") ?? "HIT-L2") as CacheStatus,
+      age: Number(headers.get("Age")) || 0,
+      maxAge: Number(/max-age=(\d+)/.exec(headers.get("Cache-Control") ?? "")?.[1] ?? 0),
+    };
+    if (response.status === 304) return { notModified: true, ...meta };
+    const value = new Uint8Array(await response.arrayBuffer());
+    return cachedValue(value, {
+      notModified: false as const,
+      ...meta,
+      contentType: headers.get("Content-Type") ?? "application/octet-stream",
+    });
+  }
+
+  async set(key: string, value: SetValue, options: SetOptions = {}): Promise<SetResult> {
+    const response = await this.#send("PUT", entryPath(key), {
+      query: { ttl: options.ttl, swr: options.swr, tags: options.tags?.length ? options.tags.join(",") : undefined },
+      headers: { "Content-Type": contentTypeOf(value, options.contentType), "If-None-Match": options.ifNoneMatch },
+      body: value as BodyInit,
+      signal: options.signal,
+    });
+    return (await response.json()) as SetResult;
+  }
+
+  /** Idempotent: deleting a missing key succeeds. */
+  async delete(key: string, options: CallOptions = {}): Promise<void> {
+    const response = await this.#send("DELETE", entryPath(key), { signal: options.signal });
+    await response.body?.cancel();
+  }
+
+  /** Gets, then sets, then deletes, in one request; each operation succeeds or fails alone. */
+  async batch(request: BatchRequest, options: CallOptions = {}): Promise<BatchResult> {
+    const response = await this.#send("POST", "/v1/batch", {
+      headers: { "Content-Type": "application/json" },
+      body: await batchBody(request),
+      signal: options.signal,
+    });
+    return batchResult(await response.json());
+  }
+
+  /** Drops every entry of the tenant (scope `manage`). */
+  async clear(options: CallOptions = {}): Promise<void> {
+    const response = await this.#send("DELETE", "/v1/cache", { signal: options.signal });
+    await response.body?.cancel();
+  }
+
+  /** Once this resolves, no read returns an entry carrying one of these tags. */
+  async invalidate(tags: readonly string[], options: CallOptions = {}): Promise<{ invalidated: string[] }> {
+    const response = await this.#send("POST", "/v1/invalidate", {
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ tags }),
+      signal: options.signal,
+    });
+    return (await response.json()) as { invalidated: string[] };
+  }
+
+  /** The tenant's counters over every isolate (scope `manage`). */
+  async stats(options: CallOptions = {}): Promise<Stats> {
+    return (await (await this.#send("GET", "/v1/stats", { signal: options.signal })).json()) as Stats;
+  }
+
+  /** One page of the tenant's live entries (scope `manage`); pass its `cursor` back for the next. */
+  async exportPage(options: ExportPageOptions = {}): Promise<ExportPage> {
+    const response = await this.#send("GET", "/v1/export", {
+      query: { cursor: options.cursor, count: options.count },
+      signal: options.signal,
+    });
+    const cursor = nextCursor(response.headers.get("X-Next-Cursor"));
+    return { entries: parseExportLines(textOf(new Uint8Array(await response.arrayBuffer()))), cursor };
+  }
+
+  /** Every live entry, page after page. An entry written during the walk may or may not appear. */
+  async *exportAll(options: Omit<ExportPageOptions, "cursor"> = {}): AsyncGenerator<ExportedEntry> {
+    let cursor: string | undefined = "0";
+    do {
+      const page: ExportPage = await this.exportPage({ ...options, cursor });
+      yield* page.entries;
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+  }
+}
+
+export function createClient(options: ClientOptions): EdgeCacheClient {
+  return new EdgeCacheClient(options);
+}
+
+function contentTypeOf(value: SetValue, given: string | undefined): string {
+  if (given !== undefined) return given;
+  if (typeof value === "string") return "text/plain; charset=utf-8";
+  if (value instanceof Uint8Array) return "application/octet-stream";
+  return value.type || "application/octet-stream";
+}
