@@ -25,8 +25,8 @@ export async function readEntry(c: Context<AppEnv>, key: EntryKey): Promise<{ en
   }
   if (!originReads) return undefined;
   const filled = await originReads.fillMiss(key, c.var.tenantRecord, waitUntil);
-  if (filled) return { entry: filled, status: "MISS" };
-  if (await originReads.hasOrigin(key))
+  if (filled.status === "filled") return { entry: filled.entry, status: "MISS" };
+  if (filled.status === "failed")
     throw new ApiError(502, "origin_unavailable", "The key's origin did not answer usably", { "X-Cache": "MISS" });
   return undefined;
 }

@@ -43,17 +43,21 @@ export class OriginReads {
     this.#options = options;
   }
 
-  /** The entry from the key's origin, or undefined when it has none or it failed. */
-  async fillMiss(key: EntryKey, tenant: TenantRecord, waitUntil: WaitUntil): Promise<Entry | undefined> {
+  /**
+   * Fills a miss from the key's origin. `none`: the key has no origin, or the origin says it has
+   * no such resource (404, 410); `failed`: the origin could not be used (an upstream failure).
+   */
+  async fillMiss(
+    key: EntryKey,
+    tenant: TenantRecord,
+    waitUntil: WaitUntil,
+  ): Promise<{ status: "filled"; entry: Entry } | { status: "none" | "failed" }> {
     const target = await this.#targetFor(key);
-    if (!target) return undefined;
+    if (!target) return { status: "none" };
     const result = await this.#load(key, target, tenant, waitUntil, undefined);
-    return result.status === "loaded" ? result.entry : undefined;
-  }
-
-  /** Whether the key has an origin at all (so a failed fill is an upstream failure, not a miss). */
-  async hasOrigin(key: EntryKey): Promise<boolean> {
-    return (await this.#targetFor(key)) !== undefined;
+    if (result.status === "loaded") return { status: "filled", entry: result.entry };
+    if (result.status === "failed" && (result.originStatus === 404 || result.originStatus === 410)) return { status: "none" };
+    return { status: "failed" };
   }
 
   /** Refreshes a stale entry from its origin after the response (stale-while-revalidate). */

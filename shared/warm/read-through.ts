@@ -47,7 +47,7 @@ export interface LoadFromOriginOptions {
 
 export type LoadResult =
   | { status: "loaded"; entry: Entry; source: "origin" | "l2" }
-  | { status: "failed"; reason: OriginFailure | "not_allowed" }
+  | { status: "failed"; reason: OriginFailure | "not_allowed"; originStatus?: number }
   /** Another isolate holds the lease and wrote nothing within `waitMs`. */
   | { status: "timeout" };
 
@@ -112,7 +112,8 @@ async function fetchAndStore(options: LoadFromOriginOptions, lease: Lease | unde
         ...(options.fetch ? { fetch: options.fetch } : {}),
       },
     );
-    if (result.kind === "failed") return { status: "failed", reason: result.reason };
+    if (result.kind === "failed")
+      return { status: "failed", reason: result.reason, ...(result.status ? { originStatus: result.status } : {}) };
     if (result.kind === "skipped") return { status: "failed", reason: result.reason };
     if (result.kind === "deferred") return { status: "failed", reason: "network" };
     if (result.kind === "not-modified" && !current) return { status: "failed", reason: "status" };

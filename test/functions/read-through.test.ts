@@ -62,7 +62,7 @@ describe("read-through for keys with an origin", () => {
     expect(await fresh.text()).toBe("v2");
   });
 
-  it("answers 502 when the origin fails and nothing is cached, 404 for keys without an origin", async () => {
+  it("answers 502 when the origin fails and nothing is cached, 404 when it has no such resource or there is no origin", async () => {
     const prefix = originPrefix();
     await setOrigin(prefix, { status: 500 });
     const warm = await withPlan(prefix);
@@ -70,6 +70,10 @@ describe("read-through for keys with an origin", () => {
     expect(failed.status).toBe(502);
     expect(await failed.json()).toMatchObject({ error: { code: "origin_unavailable" } });
     expect((await warm.as(cachePath("no-origin"))).status).toBe(404);
+    await setOrigin(prefix, { status: 404 });
+    const gone = await warm.base.otherIsolate().as(warm.tenant, cachePath("page"));
+    expect(gone.status).toBe(404);
+    expect(gone.headers.get("X-Cache")).toBe("MISS");
   });
 
   it("never fetches an origin the tenant's allowlist no longer names", async () => {
