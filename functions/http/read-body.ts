@@ -1,35 +1,11 @@
+import { readBoundedBody } from "../../shared/bounded-body";
 import { tryDecodeUtf8 } from "../../shared/encoding";
 import { ApiError } from "../../shared/errors";
 
-/**
- * Reads a request body up to `maxBytes`, refusing as soon as it is exceeded: a declared
- * Content-Length over the limit is refused before reading, and a body that streams past it is
- * cancelled mid-way, so an oversized upload is never buffered whole.
- */
+/** A request body up to `maxBytes`, or 413 as soon as it is exceeded (never buffered whole). */
 export async function readBodyWithLimit(request: Request, maxBytes: number): Promise<Uint8Array> {
-  const declared = request.headers.get("Content-Length");
-  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const body = await readBoundedBody(request, maxBytes);
+  if (!body) throw tooLarge(maxBytes);
   return body;
 }
 

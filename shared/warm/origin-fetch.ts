@@ -1,3 +1,4 @@
+import { readBoundedBody } from "../bounded-body";
 import { DEFAULT_CONTENT_TYPE } from "../cache/entry";
 import type { IsOriginAllowed } from "./origin-policy";
 
@@ -88,7 +89,7 @@ async function attemptOnce(
       const reason: OriginFailure = response.status >= 300 && response.status < 400 ? "redirect" : "status";
       return { result: { kind: "failed", reason, status: response.status }, retry: response.status === 429 || response.status >= 500 };
     }
-    const value = await readWithLimit(response, options.maxBytes);
+    const value = await readBoundedBody(response, options.maxBytes);
     if (!value) return { result: { kind: "failed", reason: "too_large", status: response.status }, retry: false };
     const contentType = response.headers.get("Content-Type") ?? DEFAULT_CONTENT_TYPE;
     return { result: { kind: "ok", value, contentType, ...validators }, retry: false };
@@ -102,34 +103,4 @@ function validatorsOf(headers: Headers): { etag?: string; lastModified?: string 
   const etag = headers.get("ETag");
   const lastModified = headers.get("Last-Modified");
   return { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) };
-}
-
-/** The body, or undefined once it passes `maxBytes` (the rest is not read). */
-async function readWithLimit(response: Response, maxBytes: number): Promise<Uint8Array | undefined> {
-  const declared = Number(response.headers.get("Content-Length") ?? "0");
-  if (declared > maxBytes) {
-    await response.body?.cancel();
-    return undefined;
-  }
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
 }
