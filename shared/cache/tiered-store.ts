@@ -40,6 +40,7 @@ export class TieredStore implements Store {
   readonly #l1MaxTtlMs: number;
   readonly #l1GraceMs: number;
   readonly #now: () => number;
+  readonly #revalidating = new Set<string>();
 
   constructor(options: TieredStoreOptions) {
     this.l1 = options.l1;
@@ -57,8 +58,14 @@ export class TieredStore implements Store {
     const l2 = this.l2;
     if (!l2) return undefined;
 
+    const id = memoryKey(key);
+    // One revalidation per key at a time: while it is out, the copy it is checking keeps being
+    // served (it is at most one round trip past its L1 bound). Nothing awaits another request's
+    // I/O, which in Workers could cancel the waiter along with that request.
+    if (record && this.#revalidating.has(id) && isServable(record.entry, now)) return { entry: record.entry, tier: "l1", degraded: false };
     const known = record?.durability === "redis" ? record.entry.version : 0;
-    const answer = await this.breaker.run(() => l2.revalidate(key, known));
+    if (record) this.#revalidating.add(id);
+    const answer = await this.breaker.run(() => l2.revalidate(key, known)).finally(() => this.#revalidating.delete(id));
     if (!answer.ok) return this.#fallbackRead(record, now);
     const revalidation = answer.value;
     switch (revalidation.status) {

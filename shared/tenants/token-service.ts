@@ -34,6 +34,7 @@ export class TokenService {
   readonly #maxCached: number;
   readonly #now: () => number;
   readonly #cache = new Map<string, Cached>();
+  readonly #digests = new Map<string, string>();
 
   constructor(options: TokenServiceOptions) {
     this.#registry = options.registry;
@@ -64,8 +65,8 @@ export class TokenService {
   }
 
   async verify(token: string): Promise<Verification> {
-    if (!isWellFormedToken(token)) return { ok: false, problem: "unknown" };
-    const digest = await this.#digester.digest(token);
+    const digest = await this.#digestOf(token);
+    if (!digest) return { ok: false, problem: "unknown" };
     const resolved = await this.#resolve(digest);
     if (!resolved) return { ok: false, problem: "unknown" };
     const problem = tokenProblem(resolved.token, resolved.tenant?.status, this.#now());
@@ -103,6 +104,20 @@ export class TokenService {
     });
     await this.revoke(tenant, tokenId);
     return issued;
+  }
+
+  // The HMAC is the costliest step of a cached verification; a token seen recently skips it.
+  async #digestOf(token: string): Promise<string | undefined> {
+    const known = this.#digests.get(token);
+    if (known) return known;
+    if (!isWellFormedToken(token)) return undefined;
+    const digest = await this.#digester.digest(token);
+    this.#digests.set(token, digest);
+    if (this.#digests.size > this.#maxCached) {
+      const oldest = this.#digests.keys().next().value;
+      if (oldest !== undefined) this.#digests.delete(oldest);
+    }
+    return digest;
   }
 
   async #resolve(digest: string): Promise<Cached["resolved"]> {
