@@ -104,7 +104,7 @@ describe("POST /v1/batch", () => {
     };
     // Warms the token cache and Redis' script cache, so only the batch is counted.
     await app.as(alice!, cachePath("warm-up"), { method: "PUT", body: "v", headers: { "Content-Type": "text/plain" } });
-    await app.as(alice!, cachePath("warm-up"));
+    await app.as(alice!, cachePath("warm-up-absent"));
     await control.resetCounters();
     const res = await app.as(alice!, "/v1/batch", json(ops));
     expect(res.status).toBe(200);
