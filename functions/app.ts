@@ -6,6 +6,7 @@ import { adminTenants } from "./admin-tenants";
 import { adminTokens } from "./admin-tokens";
 import type { AppEnv } from "./app-env";
 import { batch } from "./batch";
+import { dashboard } from "./dashboard/dashboard";
 import { cacheEntries } from "./cache-entries";
 import { exportEntries } from "./export";
 import { health } from "./health";
@@ -51,6 +52,7 @@ export function buildApp() {
   app.route("/v1/stats", stats);
   app.route("/v1/warm", warmPlans);
   app.route("/v1/export", exportEntries);
+  app.route("/dashboard", dashboard);
 
   app.get("/openapi.json", openApiDocument(app));
   // The page loads its script from a CDN in the reader's browser; the Worker serves only HTML.

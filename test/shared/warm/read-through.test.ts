@@ -98,7 +98,11 @@ describe("read-through from the origin", () => {
     const prefix = originPrefix();
     await setOrigin(prefix, { status: 500 });
     const key = { tenant: uniqueTenant(), key: "k" };
-    expect(await loadFromOrigin(options(key, `${ORIGIN_URL}${prefix}k`, { retries: 0 }))).toEqual({ status: "failed", reason: "status" });
+    expect(await loadFromOrigin(options(key, `${ORIGIN_URL}${prefix}k`, { retries: 0 }))).toEqual({
+      status: "failed",
+      reason: "status",
+      originStatus: 500,
+    });
     expect(await acquireLease(runner, originLeaseRedisKey(key), 1000)).toBeDefined();
   });
 
