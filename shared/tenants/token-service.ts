@@ -35,6 +35,7 @@ export class TokenService {
   readonly #now: () => number;
   readonly #cache = new Map<string, Cached>();
   readonly #digests = new Map<string, string>();
+  readonly #refreshing = new Set<string>();
 
   constructor(options: TokenServiceOptions) {
     this.#registry = options.registry;
@@ -124,6 +125,11 @@ export class TokenService {
     const now = this.#now();
     const cached = this.#cache.get(digest);
     if (cached && now - cached.at < this.#cacheMs) return cached.resolved;
+    // One refresh per token at a time: concurrent requests keep the answer being refreshed, at
+    // most one round trip past the bound, instead of each asking Redis (or awaiting another
+    // request's I/O, which in Workers could cancel them together).
+    if (cached && this.#refreshing.has(digest)) return cached.resolved;
+    this.#refreshing.add(digest);
     try {
       const resolved = await this.#registry.resolveToken(digest);
       this.#remember(digest, { resolved, at: now });
@@ -132,6 +138,8 @@ export class TokenService {
       // Redis is down: a recent answer beats refusing every caller, within a bounded window.
       if (error instanceof StoreUnavailableError && cached && now - cached.at < this.#staleIfErrorMs) return cached.resolved;
       throw error;
+    } finally {
+      this.#refreshing.delete(digest);
     }
   }
 
