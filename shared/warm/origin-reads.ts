@@ -105,7 +105,10 @@ export class OriginReads {
     const now = (this.#options.now ?? Date.now)();
     let index = this.#indexes.get(key.tenant);
     if (!index || now - index.at >= (this.#options.planCacheMs ?? 10_000)) {
-      index = { at: now, targets: indexTargets(await listPlans(this.#options.redis, key.tenant), now) };
+      // Plans unreadable (Redis failing): no origin for now, rather than failing a plain miss.
+      const plans = await listPlans(this.#options.redis, key.tenant).catch(() => undefined);
+      if (!plans) return index?.targets.get(key.key);
+      index = { at: now, targets: indexTargets(plans, now) };
       this.#indexes.delete(key.tenant);
       this.#indexes.set(key.tenant, index);
       if (this.#indexes.size > (this.#options.maxTenants ?? 1000)) {
