@@ -17,7 +17,7 @@ class CountingRegistry extends MemoryTenantRegistry {
 
 async function serviceWithToken(cacheMs: number) {
   const registry = new CountingRegistry();
-  await registry.createTenant(newTenantRecord({ id: "acme", limits: {}, allowedOrigins: [], originHosts: [] }, new Date()));
+  await registry.createTenant(newTenantRecord({ id: toTenantId("acme"), limits: {}, allowedOrigins: [], originHosts: [] }, new Date()));
   const service = new TokenService({ registry, digester: new TokenDigester("p".repeat(32)), cacheMs });
   const { token } = await service.issue(toTenantId("acme"), { scopes: ["read"] });
   return { registry, service, token };
