@@ -1,0 +1,99 @@
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { createAdminClient } from "../../dev/admin/admin-client.ts";
+import { type LocalStack, startLocalStack } from "../../dev/stack.ts";
+import { createGatewayControl, type GatewayControl } from "../../test/helpers/worker/gateway-control.ts";
+import { buildWorkers } from "./build.ts";
+import { type ServedWorker, serveWorker } from "./serve.ts";
+import { readWranglerVars } from "./wrangler-vars.ts";
+
+/** Every worker the scenarios target. Each Redis-backed one has its own gateway scope. */
+export type WorkerName = "limit" | "naive" | "peer" | "edge" | "edgeRevalidate" | "edgeNoL1";
+
+export interface Target {
+  worker: ServedWorker;
+  /** Faults and counters of this worker's gateway scope; absent for the bare route. */
+  control?: GatewayControl;
+}
+
+export interface Fixture {
+  stack: LocalStack;
+  targets: Record<WorkerName, Target>;
+  /** The benchmark tenant, created through the admin API. */
+  tenant: string;
+  /** `Authorization` for edge-cache's /v1 routes; sent to every worker so requests are identical. */
+  authorization: string;
+  stop(): Promise<void>;
+}
+
+const TENANT = "bench";
+
+/**
+ * edge-cache variants, beside the wrangler.toml defaults:
+ * - edgeRevalidate: `L1_MAX_TTL_SECONDS=0`, so every GET asks Redis (a conditional revalidation
+ *   that returns no payload when the copy is current): the path a copy past its 1 s takes.
+ * - edgeNoL1: an L1 budget of 1 byte, which no entry fits, so every GET reads the full entry from
+ *   Redis and decodes it: edge-cache with no memory tier at all.
+ */
+const EDGE_OVERRIDES: Record<"edge" | "edgeRevalidate" | "edgeNoL1", Record<string, string>> = {
+  edge: {},
+  edgeRevalidate: { L1_MAX_TTL_SECONDS: "0" },
+  edgeNoL1: { L1_BUDGET_BYTES: "1" },
+};
+
+export interface FixtureOptions {
+  log: (line: string) => void;
+  /** Serve an unminified edge-cache build, for readable CPU profiles. @default false */
+  unminified?: boolean;
+  /** Open the inspector of one worker on this port (profiling). */
+  inspect?: { worker: WorkerName; port: number };
+}
+
+export async function startFixture(repoRoot: string, options: FixtureOptions): Promise<Fixture> {
+  const { log } = options;
+  const started: { dispose(): Promise<void> }[] = [];
+  // More idle Redis connections than the gateway's default 16: at 32 concurrent requests it would
+  // otherwise open and close connections on every burst, and measure that instead.
+  const stack = await startLocalStack({ gateway: { maxIdleConnections: 64 } });
+  const stop = async () => {
+    for (const item of started.reverse()) await item.dispose().catch(() => {});
+    await stack.stop();
+  };
+  try {
+    log("building workers (wrangler deploy --dry-run, esbuild)");
+    const built = await buildWorkers(repoRoot, join(repoRoot, "bench/.build"), { unminified: options.unminified ?? false });
+    const mainControl = createGatewayControl({ controlUrl: stack.gateway.controlUrl, controlToken: stack.gateway.controlToken });
+    const adminToken = randomBytes(32).toString("hex");
+    const secrets = { ADMIN_TOKEN: adminToken, TOKEN_PEPPER: randomBytes(32).toString("hex"), LOG_LEVEL: "silent" };
+    const vars = readWranglerVars(join(repoRoot, "wrangler.toml"));
+
+    const serve = async (name: WorkerName, scriptPath: string, bindings: Record<string, string>, scoped: boolean): Promise<Target> => {
+      const scope = scoped ? await mainControl.createScope() : undefined;
+      const redis: Record<string, string> = scope
+        ? { UPSTASH_REDIS_REST_URL: stack.gateway.url, UPSTASH_REDIS_REST_TOKEN: scope.token }
+        : {};
+      const inspectorPort = options.inspect?.worker === name ? options.inspect.port : undefined;
+      const worker = await serveWorker(name, scriptPath, { ...bindings, ...redis }, inspectorPort ? { inspectorPort } : {});
+      started.push(worker);
+      return scope ? { worker, control: scope.control } : { worker };
+    };
+    const targets: Record<WorkerName, Target> = {
+      limit: await serve("limit", built.limit, {}, false),
+      naive: await serve("naive", built.naive, {}, true),
+      peer: await serve("peer", built.peer, {}, true),
+      edge: await serve("edge", built.edgeCache, { ...vars, ...secrets, ...EDGE_OVERRIDES.edge }, true),
+      edgeRevalidate: await serve("edgeRevalidate", built.edgeCache, { ...vars, ...secrets, ...EDGE_OVERRIDES.edgeRevalidate }, true),
+      edgeNoL1: await serve("edgeNoL1", built.edgeCache, { ...vars, ...secrets, ...EDGE_OVERRIDES.edgeNoL1 }, true),
+    };
+
+    // Tenants live in Redis and tokens are digested with the shared pepper: one tenant and one
+    // token, issued through any edge-cache worker, hold for all three.
+    const admin = createAdminClient({ url: targets.edge.worker.url, adminToken });
+    await admin.createTenant({ id: TENANT, name: "benchmark" });
+    const issued = await admin.issueToken(TENANT, { name: "bench", scopes: ["read", "write"] });
+    return { stack, targets, tenant: TENANT, authorization: `Bearer ${issued.token}`, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

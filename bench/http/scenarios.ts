@@ -1,0 +1,172 @@
+import { VALUE } from "../workers/value.ts";
+import type { WorkerName } from "./fixture.ts";
+import type { RequestPlan } from "./request-plan.ts";
+
+export const CONTENT_TYPE = "text/html; charset=utf-8";
+/** Longer than any run, so no seeded entry expires mid-benchmark. */
+export const LONG_TTL_QUERY = "?ttl=86400";
+export const HOT_KEY = "hot";
+export const BATCH_SIZE = 100;
+export const batchKeys = Array.from({ length: BATCH_SIZE }, (_, i) => `batch/${i}`);
+export const MIXED_PREFIX = "mixed/";
+
+export interface Scenario {
+  id: string;
+  /** The letter of the issue's list, (a) to (h). */
+  letter: string;
+  label: string;
+  /** For the chart, where a long label would not fit. */
+  shortLabel: string;
+  worker: WorkerName;
+  /** edge-cache scenarios, whose stats flushes are counted. */
+  edgeCache: boolean;
+  /** Also run with added gateway latency. */
+  withLatency: boolean;
+  /** The peer scenario doing the same work, for the "edge-cache ≥ peer" comparison. */
+  peer?: string;
+  plan(options: { mixedKeyCount: number }): RequestPlan;
+  /** What a single request must answer before the scenario may run: a wrong setup fails fast. */
+  probe: { status: number; xCache?: string };
+}
+
+const get = (key: string): RequestPlan => ({ kind: "get", path: `/v1/cache/${key}` });
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    id: "limit",
+    letter: "a",
+    label: "bare Hono route (limit)",
+    shortLabel: "(a) bare route (limit)",
+    worker: "limit",
+    edgeCache: false,
+    withLatency: false,
+    plan: () => get(HOT_KEY),
+    probe: { status: 200 },
+  },
+  {
+    id: "naive",
+    letter: "b",
+    label: "naive: one @upstash/redis GET",
+    shortLabel: "(b) naive SDK GET",
+    worker: "naive",
+    edgeCache: false,
+    withLatency: true,
+    plan: () => get(HOT_KEY),
+    probe: { status: 200 },
+  },
+  {
+    id: "peer-memory",
+    letter: "c",
+    label: "peer @unkey/cache, memory hit",
+    shortLabel: "(c) peer, memory hit",
+    worker: "peer",
+    edgeCache: false,
+    withLatency: true,
+    plan: () => get("hot-memory"),
+    probe: { status: 200 },
+  },
+  {
+    id: "peer-upstash",
+    letter: "c",
+    label: "peer @unkey/cache, Upstash read",
+    shortLabel: "(c) peer, Upstash read",
+    worker: "peer",
+    edgeCache: false,
+    withLatency: true,
+    plan: () => get("hot-upstash"),
+    probe: { status: 200 },
+  },
+  {
+    id: "l1-hit",
+    letter: "d",
+    label: "edge-cache GET, L1 hit",
+    shortLabel: "(d) L1 hit",
+    worker: "edge",
+    edgeCache: true,
+    withLatency: true,
+    peer: "peer-memory",
+    plan: () => get(HOT_KEY),
+    probe: { status: 200, xCache: "HIT-L1" },
+  },
+  {
+    id: "l2-revalidate",
+    letter: "e",
+    // With no concurrency every GET revalidates against Redis. Concurrent GETs of one key share one
+    // revalidation at a time and the others are served the copy it checks (tiered-store.ts), so
+    // at 32 connections most of this scenario is L1: l2Share in the results says how much.
+    label: "edge-cache GET, L1_MAX_TTL_SECONDS=0 (revalidates every GET)",
+    shortLabel: "(e) L1 TTL 0 (revalidate)",
+    worker: "edgeRevalidate",
+    edgeCache: true,
+    withLatency: true,
+    peer: "peer-upstash",
+    plan: () => get(HOT_KEY),
+    probe: { status: 200, xCache: "HIT-L2" },
+  },
+  {
+    id: "l2-no-l1",
+    letter: "e",
+    label: "edge-cache GET from L2 (L1 disabled)",
+    shortLabel: "(e) L2 read, no L1",
+    worker: "edgeNoL1",
+    edgeCache: true,
+    withLatency: true,
+    peer: "peer-upstash",
+    plan: () => get(HOT_KEY),
+    probe: { status: 200, xCache: "HIT-L2" },
+  },
+  {
+    id: "set",
+    letter: "f",
+    label: "edge-cache SET (PUT)",
+    shortLabel: "(f) SET",
+    worker: "edge",
+    edgeCache: true,
+    withLatency: false,
+    plan: () => ({ kind: "put", path: "/v1/cache/set-target", body: VALUE, contentType: CONTENT_TYPE }),
+    probe: { status: 201 },
+  },
+  {
+    id: "batch-l1",
+    letter: "g",
+    label: "edge-cache batch of 100 GETs",
+    shortLabel: "(g) batch of 100",
+    worker: "edge",
+    edgeCache: true,
+    withLatency: false,
+    plan: () => ({ kind: "post-json", path: "/v1/batch", body: JSON.stringify({ get: batchKeys }) }),
+    probe: { status: 200 },
+  },
+  {
+    id: "batch-l2",
+    letter: "g",
+    label: "edge-cache batch of 100 GETs, L1_MAX_TTL_SECONDS=0 (all from Redis)",
+    shortLabel: "(g) batch of 100, from L2",
+    worker: "edgeRevalidate",
+    edgeCache: true,
+    withLatency: false,
+    plan: () => ({ kind: "post-json", path: "/v1/batch", body: JSON.stringify({ get: batchKeys }) }),
+    probe: { status: 200 },
+  },
+  {
+    id: "mixed",
+    letter: "h",
+    label: "edge-cache 90% GET / 10% SET, Zipf 1.0",
+    shortLabel: "(h) mixed 90/10, Zipf 1.0",
+    worker: "edge",
+    edgeCache: true,
+    withLatency: true,
+    plan: ({ mixedKeyCount }) => ({
+      kind: "mixed",
+      keyPrefix: `/v1/cache/${MIXED_PREFIX}`,
+      keyCount: mixedKeyCount,
+      alpha: 1.0,
+      setShare: 0.1,
+      seed: 0x5eed_10,
+      body: VALUE,
+      contentType: CONTENT_TYPE,
+      putQuery: LONG_TTL_QUERY,
+    }),
+    probe: { status: 200 },
+  },
+];

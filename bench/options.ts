@@ -1,0 +1,83 @@
+import { parseArgs } from "node:util";
+
+export interface BenchOptions {
+  /** A few seconds per scenario, one repetition, nothing written: proves every scenario runs. */
+  smoke: boolean;
+  durationSeconds: number;
+  warmupSeconds: number;
+  reps: number;
+  connections: number[];
+  latencyMs: number;
+  mixedKeyCount: number;
+  only: string[];
+  /** Skip the L1 study and memory check (bench/l1), reusing their newest results. */
+  skipL1: boolean;
+  /** Skip the bundle measurement (bench/bundle), reusing its newest results. */
+  skipBundle: boolean;
+  /** Also write the run's summary JSON here (the smoke test reads it). */
+  reportPath: string | undefined;
+  /** Measure nothing: re-render RESULTS.md, the chart and the verdicts from the newest results file. */
+  render: boolean;
+}
+
+export const USAGE = `npm run bench [-- options]
+
+  --smoke               ~1 s per scenario, 1 repetition, HTTP scenarios only, writes no results
+  --duration <s>        measured seconds per run (default 10; smoke 1)
+  --warmup <s>          unmeasured seconds before each run (default 3; smoke 0.3)
+  --reps <n>            repetitions of every run (default 3; smoke 1)
+  --connections <list>  concurrencies (default 1,32; smoke 8)
+  --latency <ms>        gateway latency of the slow-Redis repeat (default 25)
+  --mixed-keys <n>      key space of the mixed scenario (default 100000; smoke 1000)
+  --only <ids>          scenario ids, comma separated (default all)
+  --skip-l1             reuse the newest L1 study instead of rerunning bench/l1
+  --skip-bundle         reuse the newest bundle measurement instead of rerunning bench/bundle
+  --report <path>       also write the run summary JSON to <path>
+  --render              measure nothing: re-render RESULTS.md and the chart from the newest results
+`;
+
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      smoke: { type: "boolean", default: false },
+      duration: { type: "string" },
+      warmup: { type: "string" },
+      reps: { type: "string" },
+      connections: { type: "string" },
+      latency: { type: "string" },
+      "mixed-keys": { type: "string" },
+      only: { type: "string" },
+      "skip-l1": { type: "boolean", default: false },
+      "skip-bundle": { type: "boolean", default: false },
+      report: { type: "string" },
+      render: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const smoke = values.smoke;
+  const number = (raw: string | undefined, fallback: number, name: string) => {
+    const parsed = raw === undefined ? fallback : Number(raw);
+    if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`edge-cache bench: --${name} must be a positive number`);
+    return parsed;
+  };
+  return {
+    smoke,
+    durationSeconds: number(values.duration, smoke ? 1 : 10, "duration"),
+    warmupSeconds: number(values.warmup, smoke ? 0.3 : 3, "warmup"),
+    reps: Math.round(number(values.reps, smoke ? 1 : 3, "reps")),
+    // The smoke proves each scenario runs; one concurrency, with some requests in flight, is enough for that.
+    connections: (values.connections ?? (smoke ? "8" : "1,32")).split(",").map((c) => Math.round(number(c, 1, "connections"))),
+    latencyMs: number(values.latency, 25, "latency"),
+    mixedKeyCount: Math.round(number(values["mixed-keys"], smoke ? 1000 : 100_000, "mixed-keys")),
+    only: values.only ? values.only.split(",").map((id) => id.trim()) : [],
+    skipL1: smoke || values["skip-l1"],
+    skipBundle: smoke || values["skip-bundle"],
+    reportPath: values.report,
+    render: values.render,
+  };
+}

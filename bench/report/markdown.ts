@@ -1,0 +1,99 @@
+import type { Scenario } from "../http/scenarios.ts";
+import type { CellSummary } from "../http/summary.ts";
+import type { BenchResults } from "./results.ts";
+import { ownRequestsPerOp } from "./targets.ts";
+
+const int = (n: number) => Math.round(n).toLocaleString("en-US");
+const ms = (n: number) => n.toFixed(2);
+const x = (n: number | undefined) => (n === undefined ? "-" : `${n.toFixed(2)}×`);
+const verdict = (met: boolean | undefined) => (met === undefined ? "n/a" : met ? "**met**" : "**not met**");
+
+function cellRow(cell: CellSummary, label: string): string {
+  const gateway = cell.scenario === "limit" ? "-" : cell.gatewayRequestsPerOp.toFixed(3);
+  const split = cell.edgeCache
+    ? `${ownRequestsPerOp(cell).toFixed(3)} / ${cell.statsRequestsPerOp.toFixed(4)} / ${cell.tokenRequestsPerOp.toFixed(4)}`
+    : "-";
+  const health = cell.errors + cell.degraded === 0 ? "0" : `${cell.errors} errors, ${cell.degraded} degraded`;
+  const cpu = cell.workerCpuUsPerOp === undefined ? "-" : int(cell.workerCpuUsPerOp);
+  const fromRedis = cell.l2Share === undefined ? "-" : `${(cell.l2Share * 100).toFixed(1)}%`;
+  return `| ${label} | ${cell.connections} | ${int(cell.requestsPerSecond.median)} (${int(cell.requestsPerSecond.min)}-${int(cell.requestsPerSecond.max)}) | ${ms(cell.p50Ms.median)} | ${ms(cell.p99Ms.median)} (${ms(cell.p99Ms.min)}-${ms(cell.p99Ms.max)}) | ${cpu} | ${gateway} | ${split} | ${fromRedis} | ${health} |`;
+}
+
+function cellTable(results: BenchResults, latencyMs: number): string[] {
+  const label = (id: string) => {
+    const s = results.scenarios.find((sc) => sc.id === id);
+    return s ? `(${s.letter}) ${s.label}` : id;
+  };
+  const rows = results.cells.filter((c) => c.latencyMs === latencyMs).map((c) => cellRow(c, label(c.scenario)));
+  return [
+    "| Scenario | conns | req/s median (min-max) | p50 ms | p99 ms median (min-max) | worker CPU µs/req | gateway req/op | own / stats / token | GETs from Redis | errors |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    ...rows,
+  ];
+}
+
+export function renderResults(results: BenchResults, jsonName: string, scenarios: readonly Scenario[]): string {
+  const { method, environment } = results;
+  const load = results.cells.map((c) => c.loadAverage);
+  const lines = [
+    "# Benchmarks",
+    "",
+    `Generated from \`bench/results/${jsonName}\` by \`npm run bench\`. Do not edit by hand: rerun it.`,
+    "",
+    `Machine: ${environment.cpu}, ${environment.cpus} cores, ${environment.platform}; Node ${environment.node}. ` +
+      `Miniflare ${results.versions.miniflare} (workerd, compatibility date ${results.compatibilityDate}), wrangler ${results.versions.wrangler}, ` +
+      `autocannon ${results.versions.autocannon}, hono ${results.versions.hono}, @upstash/redis ${results.versions["@upstash/redis"]}, @unkey/cache ${results.versions["@unkey/cache"]}.`,
+    "",
+    "![Throughput per scenario](results/throughput.svg)",
+    "",
+    "## Method",
+    "",
+    `- Every worker is bundled (edge-cache by \`wrangler deploy --dry-run\`, the comparison workers by esbuild with the same options) and served by Miniflare directly on a loopback port, not \`wrangler dev\`, whose proxy would be the bottleneck. L2 is a real redis-server behind the project's Upstash-compatible gateway (dev/gateway); each Redis-backed worker has a gateway scope of its own, whose request counters give "gateway req/op".`,
+    `- Load comes from autocannon in a separate Node process. Every run is warmed up for ${method.warmupSeconds} s, then measured for ${method.durationSeconds} s; each cell is run ${method.reps} times, the repetitions being rounds over all cells (so a burst of other work lands on one run of many cells, not on every run of one). Tables give the median, with the slowest and fastest repetition. Latencies are exact percentiles of every response time (autocannon's own histogram rounds to whole milliseconds).`,
+    `- Every request reads or writes the same ${method.valueBytes}-byte HTML-like value. The mixed scenario draws keys from Zipf(1.0) over ${int(method.mixedKeyCount)} keys, all written beforehand, with a seeded generator; 10% of its requests are PUTs.`,
+    `- "gateway req/op" is every request the worker's gateway scope received, divided by the requests sent, counted after in-flight requests settled. For edge-cache it is split into the operation's own requests, stats flushes (counted by the marker each flush leaves in Redis) and token re-verifications (the resolve-token script's HGETs in Redis's command stats); "degraded" counts responses served STALE, writes kept in memory only and batch operations that were not hits.`,
+    '- "worker CPU µs/req" is the CPU time of the worker\'s workerd process (from /proc) over the measured run, per request sent; it includes Miniflare\'s entry worker, which every scenario pays alike. Unlike req/s it barely moves with other load on the machine, so it is the steadier way to compare the work a request costs. "GETs from Redis" is the share of edge-cache GET responses with `X-Cache: HIT-L2`.',
+    `- The slow-Redis repeat adds ${method.latencyMs} ms to every gateway answer (gateway scope fault \`latencyMs\`).`,
+    `- The machine was shared with other work: 1-minute load average during runs ${load.length ? `${Math.min(...load.map((l) => l.min)).toFixed(1)}-${Math.max(...load.map((l) => l.max)).toFixed(1)}` : "-"} on ${environment.cpus} cores; treat differences within a cell's min-max spread as noise.`,
+    "",
+    "Scenarios:",
+    "",
+    ...scenarios.map((s) => `- \`${s.id}\` (${s.letter}): ${s.label}.`),
+    "",
+    "## Results, no added latency",
+    "",
+    ...cellTable(results, 0),
+    "",
+    `## Results, +${method.latencyMs} ms gateway latency`,
+    "",
+    ...cellTable(results, method.latencyMs),
+    "",
+    "## Ratios",
+    "",
+    "Median req/s against the bare route (same concurrency), one SDK GET per request and the peer doing the same work (same concurrency and gateway latency); p50 against the bare route.",
+    "",
+    "| Scenario | conns | gateway latency | × limit | p50 over limit | × naive | × peer |",
+    "|---|---|---|---|---|---|---|",
+    ...results.ratios.map(
+      (r) =>
+        `| ${r.scenario} | ${r.connections} | ${r.latencyMs ? `+${r.latencyMs} ms` : "-"} | ${x(r.vsLimit)} | ${r.p50OverLimitMs === undefined ? "-" : `${r.p50OverLimitMs >= 0 ? "+" : ""}${ms(r.p50OverLimitMs)} ms`} | ${x(r.vsNaive)} | ${r.peerScenario ? `${x(r.vsPeer)} (${r.peerScenario})` : "-"} |`,
+    ),
+    "",
+    "## Targets",
+    "",
+    "| Target | Where | Verdict | Measured |",
+    "|---|---|---|---|",
+    ...results.targets.map((t) => `| ${t.target} | ${t.cell} | ${verdict(t.met)} | ${t.measured} |`),
+    "",
+    "## L1 study and bundle",
+    "",
+    results.l1Study
+      ? `- [L1-RESULTS.md](L1-RESULTS.md) (\`bench/results/${results.l1Study.file}\`): SIEVE − LRU at ${results.l1Study.targetScenario}: ${results.l1Study.sieveMinusLruPoints >= 0 ? "+" : ""}${results.l1Study.sieveMinusLruPoints} points (target ≥ +8: ${verdict(results.l1Study.targetMet)}); SIEVE ≥ LRU everywhere: ${results.l1Study.sieveAtLeastLruEverywhere ? "yes" : "no"}; L1 byte accounting for 1 KiB values: ${results.l1Study.memoryRatio1KiB ?? "-"} of the measured heap.`
+      : "- L1 study: no results found.",
+    results.bundle
+      ? `- [BUNDLE.md](BUNDLE.md) (\`bench/results/${results.bundle.file}\`): ${int(results.bundle.gzipBytes)} B gzip, ${int(results.bundle.rawBytes)} B raw (target ≤ ${int(results.bundle.targetGzipBytes)} B gzip: ${verdict(results.bundle.met)}); startup ${int(results.bundle.startupOverEmptyMs)} ms over an empty Worker.`
+      : "- Bundle: no results found.",
+    "",
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,32 @@
+import type { RunRecord } from "../http/run-types.ts";
+import type { CellSummary } from "../http/summary.ts";
+import type { Environment } from "../l1/results.ts";
+import type { BundleHeadline, L1Headline } from "./companions.ts";
+import type { Ratio } from "./ratios.ts";
+import type { TargetVerdict } from "./targets.ts";
+
+/** The shape of bench/results/<date>.json: everything RESULTS.md is rendered from. */
+export interface BenchResults {
+  measuredAt: string;
+  environment: Environment;
+  versions: Record<string, string>;
+  compatibilityDate: string;
+  method: {
+    durationSeconds: number;
+    warmupSeconds: number;
+    reps: number;
+    connections: number[];
+    latencyMs: number;
+    mixedKeyCount: number;
+    valueBytes: number;
+  };
+  scenarios: { id: string; letter: string; label: string; worker: string }[];
+  cells: CellSummary[];
+  ratios: Ratio[];
+  targets: TargetVerdict[];
+  /** Headlines of the companion measurements; their own files hold the rest. */
+  l1Study: L1Headline | undefined;
+  bundle: BundleHeadline | undefined;
+  /** Every measured run, for whoever wants more than medians. */
+  runs: RunRecord[];
+}
