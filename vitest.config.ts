@@ -12,7 +12,13 @@ export default defineConfig({
         extends: false,
         test: {
           name: "node",
-          include: ["test/dev/**/*.test.ts", "test/openapi/**/*.test.ts", "test/dashboard/**/*.test.ts", "test/chaos/**/*.test.ts", "test/bench/**/*.test.ts"],
+          include: [
+            "test/dev/**/*.test.ts",
+            "test/openapi/**/*.test.ts",
+            "test/dashboard/**/*.test.ts",
+            "test/chaos/**/*.test.ts",
+            "test/bench/**/*.test.ts",
+          ],
           // Conformance from inside workerd runs in the worker project.
           exclude: ["test/dev/**/*.workerd.test.ts"],
           environment: "node",
