@@ -1,27 +1,19 @@
+import { COUNTER_NAMES, type CounterName, type Counters, emptyCounters } from "../../../shared/stats/counters";
+
 /**
  * What the worker should count per tenant, from the client's side: the counts of completed
  * requests, plus for requests still in flight the most each could add. A /v1/stats answer may
  * include any in-flight request but nothing beyond, so `completed + inFlight` bounds it from above.
  */
 
-export const TALLIED = [
-  "l1Hits",
-  "l2Hits",
-  "staleServed",
-  "misses",
-  "sets",
-  "deletes",
-  "errors",
-  "memoryOnlyWrites",
-  "bytesIn",
-  "bytesOut",
-] as const;
+// The worker's own counter names, so the tally and the API cannot drift apart.
+export const TALLIED = COUNTER_NAMES;
 
-export type TalliedCounter = (typeof TALLIED)[number];
-export type Tally = Record<TalliedCounter, number>;
+export type TalliedCounter = CounterName;
+export type Tally = Counters;
 
 export function emptyTally(): Tally {
-  return Object.fromEntries(TALLIED.map((name) => [name, 0])) as Tally;
+  return emptyCounters();
 }
 
 function addInto(into: Tally, from: Partial<Tally>, sign = 1): void {
