@@ -22,16 +22,16 @@ export const adminTenants = new Hono<AppEnv>()
   .post("/", describeRoute(createTenantDocs), async (c) => {
     const input = parseOr400(tenantCreateSchema, await readJsonWithLimit(c.req.raw, BODY_LIMIT), "invalid_body");
     const record = newTenantRecord(input, new Date());
-    if (!(await c.var.services.tenants.createTenant(record))) throw new ApiError(409, "conflict", "A tenant with this id exists");
+    if (!(await c.get("services").tenants.createTenant(record))) throw new ApiError(409, "conflict", "A tenant with this id exists");
     return c.json(record, 201);
   })
-  .get("/", describeRoute(listTenantsDocs), async (c) => c.json({ tenants: await c.var.services.tenants.listTenants() }))
+  .get("/", describeRoute(listTenantsDocs), async (c) => c.json({ tenants: await c.get("services").tenants.listTenants() }))
   .all("/", methodNotAllowed("GET, POST"))
-  .get("/:id", describeRoute(getTenantDocs), async (c) => c.json(await tenantOr404(c.var.services.tenants, c.req.param("id"))))
+  .get("/:id", describeRoute(getTenantDocs), async (c) => c.json(await tenantOr404(c.get("services").tenants, c.req.param("id"))))
   .patch("/:id", describeRoute(updateTenantDocs), async (c) => {
     const update = parseOr400(tenantUpdateSchema, await readJsonWithLimit(c.req.raw, BODY_LIMIT), "invalid_body");
-    const record = applyTenantUpdate(await tenantOr404(c.var.services.tenants, c.req.param("id")), update, new Date());
-    await c.var.services.tenants.putTenant(record);
+    const record = applyTenantUpdate(await tenantOr404(c.get("services").tenants, c.req.param("id")), update, new Date());
+    await c.get("services").tenants.putTenant(record);
     return c.json(record);
   })
   .all("/:id", methodNotAllowed("GET, PATCH"));

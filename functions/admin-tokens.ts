@@ -15,26 +15,26 @@ import { issueTokenDocs, listTokensDocs, revokeTokenDocs, rotateTokenDocs } from
  */
 export const adminTokens = new Hono<AppEnv>()
   .post("/:id/tokens", describeRoute(issueTokenDocs), async (c) => {
-    const tenant = await tenantOr404(c.var.services.tenants, c.req.param("id"));
+    const tenant = await tenantOr404(c.get("services").tenants, c.req.param("id"));
     const input = parseOr400(tokenIssueSchema, await readJsonWithLimit(c.req.raw, 16 * 1024), "invalid_body");
-    const { token, record } = await c.var.services.tokens.issue(tenant.id, input);
+    const { token, record } = await c.get("services").tokens.issue(tenant.id, input);
     c.header("Cache-Control", "no-store");
     return c.json({ token, ...record }, 201);
   })
   .get("/:id/tokens", describeRoute(listTokensDocs), async (c) => {
-    const tenant = await tenantOr404(c.var.services.tenants, c.req.param("id"));
-    return c.json({ tokens: await c.var.services.tokens.list(tenant.id) });
+    const tenant = await tenantOr404(c.get("services").tenants, c.req.param("id"));
+    return c.json({ tokens: await c.get("services").tokens.list(tenant.id) });
   })
   .all("/:id/tokens", methodNotAllowed("GET, POST"))
   .delete("/:id/tokens/:tokenId", describeRoute(revokeTokenDocs), async (c) => {
-    const tenant = await tenantOr404(c.var.services.tenants, c.req.param("id"));
-    if (!(await c.var.services.tokens.revoke(tenant.id, c.req.param("tokenId")))) throw new ApiError(404, "not_found", "No such token");
+    const tenant = await tenantOr404(c.get("services").tenants, c.req.param("id"));
+    if (!(await c.get("services").tokens.revoke(tenant.id, c.req.param("tokenId")))) throw new ApiError(404, "not_found", "No such token");
     return c.body(null, 204);
   })
   .all("/:id/tokens/:tokenId", methodNotAllowed("DELETE"))
   .post("/:id/tokens/:tokenId/rotate", describeRoute(rotateTokenDocs), async (c) => {
-    const tenant = await tenantOr404(c.var.services.tenants, c.req.param("id"));
-    const rotated = await c.var.services.tokens.rotate(tenant.id, c.req.param("tokenId"));
+    const tenant = await tenantOr404(c.get("services").tenants, c.req.param("id"));
+    const rotated = await c.get("services").tokens.rotate(tenant.id, c.req.param("tokenId"));
     if (!rotated) throw new ApiError(404, "not_found", "No such active token");
     c.header("Cache-Control", "no-store");
     return c.json({ token: rotated.token, ...rotated.record }, 201);

@@ -27,16 +27,16 @@ const batchBodyLimit = (maxValueBytes: number, maxOperations: number) =>
  */
 export const batch = new Hono<AppEnv>()
   .post("/", describeRoute(batchDocs), async (c) => {
-    const { store, stats } = c.var.services;
+    const { store, stats } = c.get("services");
     const limits = limitsOf(c);
-    const tenant = c.var.tenant;
+    const tenant = c.get("tenant");
     const raw = await readJsonWithLimit(c.req.raw, batchBodyLimit(limits.maxValueBytes, limits.maxBatchOperations));
     const body = parseOr400(batchBodySchema(limits), raw, "invalid_body");
     const count = body.get.length + body.set.length + body.delete.length;
     if (count > limits.maxBatchOperations)
       throw new ApiError(413, "payload_too_large", `A batch holds at most ${limits.maxBatchOperations} operations`);
-    if (body.get.length > 0) assertScope(c.var.token.scopes, "read");
-    if (body.set.length + body.delete.length > 0) assertScope(c.var.token.scopes, "write");
+    if (body.get.length > 0) assertScope(c.get("token").scopes, "read");
+    if (body.set.length + body.delete.length > 0) assertScope(c.get("token").scopes, "write");
 
     const now = Date.now();
     const operations: Operation[] = [

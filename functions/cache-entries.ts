@@ -23,7 +23,7 @@ const KEY_ROUTE = "/:key{.+}";
 /** PUT, GET, HEAD and DELETE of one entry at /v1/cache/{key}. */
 export const cacheEntries = new Hono<AppEnv>()
   .put(KEY_ROUTE, describeRoute(putEntryDocs), requireScope("write"), async (c) => {
-    const { store, stats } = c.var.services;
+    const { store, stats } = c.get("services");
     const limits = limitsOf(c);
     const key = cacheKeyFromPath(c, PREFIX);
     const lifetime = parseOr400(
@@ -52,7 +52,7 @@ export const cacheEntries = new Hono<AppEnv>()
     return c.json({ stored: "redis", etag: entry.etag }, 201);
   })
   .get(KEY_ROUTE, describeRoute(getEntryDocs), requireScope("read"), async (c) => {
-    const { stats, metrics } = c.var.services;
+    const { stats, metrics } = c.get("services");
     const key = cacheKeyFromPath(c, PREFIX);
     const started = Date.now();
     const found = await readEntry(c, key);
@@ -69,7 +69,7 @@ export const cacheEntries = new Hono<AppEnv>()
     return c.body(found.entry.value as Uint8Array<ArrayBuffer>, 200, headers);
   })
   .delete(KEY_ROUTE, describeRoute(deleteEntryDocs), requireScope("write"), async (c) => {
-    const { store, stats } = c.var.services;
+    const { store, stats } = c.get("services");
     const key = cacheKeyFromPath(c, PREFIX);
     await store.delete(key);
     stats.add(key.tenant, "deletes");

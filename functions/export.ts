@@ -47,11 +47,11 @@ const querySchema = z.object({
  */
 export const exportEntries = new Hono<AppEnv>()
   .get("/", describeRoute(exportDocs), requireScope("manage"), async (c) => {
-    const { redis, store } = c.var.services;
+    const { redis, store } = c.get("services");
     if (!redis || !store.l2) throw new ApiError(409, "conflict", "Export reads Redis, and this deployment runs memory-only");
     const query = parseOr400(querySchema, { cursor: c.req.query("cursor"), count: c.req.query("count") }, "invalid_query");
     const perRead = Math.max(1, Math.min(1000, Math.floor(READ_BUDGET_BYTES / limitsOf(c).maxValueBytes)));
-    const page = await scanPage(redis, c.var.tenant, query.cursor, Math.min(query.count, perRead * MAX_READS_PER_PAGE));
+    const page = await scanPage(redis, c.get("tenant"), query.cursor, Math.min(query.count, perRead * MAX_READS_PER_PAGE));
     const groups = chunk(page.keys, perRead);
     const read = (keys: EntryKey[]) => readLines(store, store.l2 as UpstashStore, keys);
 

@@ -8,7 +8,7 @@ import { healthDocs } from "./openapi/admin-docs";
 /** GET /health, unauthenticated: service state only, never tenant data. */
 export const health = new Hono<AppEnv>()
   .get("/", describeRoute(healthDocs), async (c) => {
-    const report = await checkHealth(c.var.services);
+    const report = await checkHealth(c.get("services"));
     c.header("Cache-Control", "no-store");
     return c.json(report, report.status === "down" ? 503 : 200);
   })

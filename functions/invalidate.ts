@@ -13,7 +13,7 @@ export const invalidate = new Hono<AppEnv>()
   .post("/", describeRoute(invalidateDocs), requireScope("write"), async (c) => {
     const body = parseOr400(invalidateBodySchema, await readJsonWithLimit(c.req.raw, 64 * 1024), "invalid_body");
     const tags = [...new Set(body.tags)];
-    await c.var.services.store.invalidateTags(c.var.tenant, tags);
+    await c.get("services").store.invalidateTags(c.get("tenant"), tags);
     return c.json({ invalidated: tags });
   })
   .all("/", methodNotAllowed("POST"));

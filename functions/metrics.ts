@@ -14,7 +14,7 @@ import { metricsDocs } from "./openapi/admin-docs";
  */
 export const metrics = new Hono<AppEnv>()
   .get("/", describeRoute(metricsDocs), async (c) => {
-    const { redis, tenants, store, metrics: isolate } = c.var.services;
+    const { redis, tenants, store, metrics: isolate } = c.get("services");
     let perTenant: { tenant: string; counters: Counters }[] | undefined;
     if (redis) {
       const ids = (await tenants.listTenants()).map((tenant) => tenant.id);

@@ -14,8 +14,8 @@ import { statsDocs } from "./openapi/cache-docs";
  */
 export const stats = new Hono<AppEnv>()
   .get("/", describeRoute(statsDocs), requireScope("manage"), async (c) => {
-    const { redis, stats: buffer, store, config } = c.var.services;
-    const tenant = c.var.tenant;
+    const { redis, stats: buffer, store, config } = c.get("services");
+    const tenant = c.get("tenant");
     const counters = emptyCounters();
     let complete = true;
     if (redis) {

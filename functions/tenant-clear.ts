@@ -10,6 +10,6 @@ import { clearDocs } from "./openapi/cache-docs";
  * until Redis expires them. No pattern from the client is ever involved.
  */
 export const tenantClear = new Hono<AppEnv>().delete("/", describeRoute(clearDocs), requireScope("manage"), async (c) => {
-  await c.var.services.store.clear(c.var.tenant);
+  await c.get("services").store.clear(c.get("tenant"));
   return c.body(null, 204);
 });

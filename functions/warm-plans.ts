@@ -25,46 +25,46 @@ const RESERVED_FOR_REQUEST = 6;
 
 /**
  * Warm plans of the calling tenant, under /v1/warm: PUT/GET/DELETE /plans/{name}, GET /plans,
- * POST /plans/{name}/run, GET /runs. The tenant is always `c.var.tenant`, from the token, and
+ * POST /plans/{name}/run, GET /runs. The tenant is always `c.get("tenant")`, from the token, and
  * every route needs the `manage` scope.
  */
 export const warmPlans = new Hono<AppEnv>()
   .use(requireScope("manage"))
   .get("/plans", describeRoute(listPlansDocs), async (c) => {
-    const plans = await listPlans(warmRunner(c), c.var.tenant);
+    const plans = await listPlans(warmRunner(c), c.get("tenant"));
     return c.json({ plans: plans.map(present) });
   })
   .all("/plans", methodNotAllowed("GET, HEAD"))
   .put("/plans/:name", describeRoute(putPlanDocs), async (c) => {
     const name = planName(c);
-    const { config } = c.var.services;
+    const { config } = c.get("services");
     const input = parseOr400(planSchema(config), await readJsonWithLimit(c.req.raw, PLAN_BODY_LIMIT), "invalid_body");
     const plan: WarmPlan = { ...input, name, updatedAt: Date.now() };
     assertOriginsAllowed(plan, originPolicy(c));
-    const result = await putPlan(warmRunner(c), c.var.tenant, plan);
+    const result = await putPlan(warmRunner(c), c.get("tenant"), plan);
     if (result === "too_many") throw new ApiError(409, "conflict", "This tenant already has the most warm plans allowed");
     return c.json({ plan: present(plan) }, result === "created" ? 201 : 200);
   })
   .get("/plans/:name", describeRoute(getPlanDocs), async (c) => {
-    const plan = await getPlan(warmRunner(c), c.var.tenant, planName(c));
+    const plan = await getPlan(warmRunner(c), c.get("tenant"), planName(c));
     if (!plan) throw new ApiError(404, "not_found", "No warm plan with this name");
     return c.json({ plan: present(plan) });
   })
   .delete("/plans/:name", describeRoute(deletePlanDocs), async (c) => {
-    await deletePlan(warmRunner(c), c.var.tenant, planName(c));
+    await deletePlan(warmRunner(c), c.get("tenant"), planName(c));
     return c.body(null, 204);
   })
   .all("/plans/:name", methodNotAllowed("GET, HEAD, PUT, DELETE"))
   .post("/plans/:name/run", describeRoute(runPlanDocs), async (c) => {
     const name = planName(c);
-    const { config } = c.var.services;
+    const { config } = c.get("services");
     // This request is one invocation: its Redis requests and origin fetches share one budget.
-    const budget = new SubrequestBudget(c.var.services.config.WARM_SUBREQUEST_BUDGET - RESERVED_FOR_REQUEST);
+    const budget = new SubrequestBudget(c.get("services").config.WARM_SUBREQUEST_BUDGET - RESERVED_FOR_REQUEST);
     const runner = budgetedRunner(warmRunner(c), budget);
-    const plan = await getPlan(runner, c.var.tenant, name);
+    const plan = await getPlan(runner, c.get("tenant"), name);
     if (!plan) throw new ApiError(404, "not_found", "No warm plan with this name");
     const result = await runPlan(plan, {
-      tenant: c.var.tenant,
+      tenant: c.get("tenant"),
       runner,
       store: new UpstashStore({ runner, codec: { compressionThresholdBytes: config.COMPRESSION_THRESHOLD_BYTES } }),
       budget,
@@ -81,8 +81,8 @@ export const warmPlans = new Hono<AppEnv>()
     const runner = warmRunner(c);
     const only = c.req.query("plan");
     if (only !== undefined && !PLAN_NAME_PATTERN.test(only)) throw new ApiError(400, "invalid_query", "plan: not a plan name");
-    const names = only !== undefined ? [only] : (await listPlans(runner, c.var.tenant)).map((plan) => plan.name);
-    return c.json({ runs: await listRuns(runner, c.var.tenant, names, MAX_RUNS_KEPT) });
+    const names = only !== undefined ? [only] : (await listPlans(runner, c.get("tenant"))).map((plan) => plan.name);
+    return c.json({ runs: await listRuns(runner, c.get("tenant"), names, MAX_RUNS_KEPT) });
   })
   .all("/runs", methodNotAllowed("GET, HEAD"));
 
@@ -93,14 +93,14 @@ function planName(c: Context<AppEnv>): string {
 }
 
 function warmRunner(c: Context<AppEnv>): RedisRunner {
-  const runner = warmRunnerFor(c.var.services.config);
+  const runner = warmRunnerFor(c.get("services").config);
   if (!runner) throw new ApiError(503, "store_unavailable", "Warm plans need Redis; this deployment runs memory-only");
   return runner;
 }
 
 /** The tenant's host allowlist, from the record tenant auth loaded for this request. */
 function originPolicy(c: Context<AppEnv>): IsOriginAllowed {
-  return tenantOriginCheck(c.var.tenantRecord, { allowPrivateHosts: c.var.services.config.ALLOW_PRIVATE_ORIGINS });
+  return tenantOriginCheck(c.get("tenantRecord"), { allowPrivateHosts: c.get("services").config.ALLOW_PRIVATE_ORIGINS });
 }
 
 /** Refused when the plan is saved, not only when it runs: the tenant learns at once. */

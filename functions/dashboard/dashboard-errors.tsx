@@ -18,7 +18,7 @@ export async function renderDashboardError(err: Error, c: Context<DashboardEnv>)
   const body = (await api.json()) as { error: { message: string } };
   const page = renderPage(
     c,
-    <ErrorPage nonce={c.var.cspNonce} status={api.status} message={body.error.message} />,
+    <ErrorPage nonce={c.get("cspNonce")} status={api.status} message={body.error.message} />,
     api.status as ContentfulStatusCode,
   );
   const response = await page;

@@ -43,18 +43,18 @@ dashboard.get("/", async function showDashboard(c) {
     if (asked && asked !== viewer.tenant.id) throw new ApiError(403, "forbidden", "This session can show its own tenant only");
     const snapshot = await readDashboardSnapshot(services, viewer.tenant.id, { window });
     const signedInAs = viewer.token.name ? `manage token “${viewer.token.name}”` : "manage token";
-    return renderPage(c, <DashboardPage nonce={c.var.cspNonce} snapshot={snapshot} signedInAs={signedInAs} />);
+    return renderPage(c, <DashboardPage nonce={c.get("cspNonce")} snapshot={snapshot} signedInAs={signedInAs} />);
   }
   const tenants = (await services.tenants.listTenants())
     .map(({ id, name, status }) => ({ id, status, ...(name ? { name } : {}) }))
     .sort((a, b) => a.id.localeCompare(b.id));
   const listPage = (error?: string) => (
-    <TenantListPage nonce={c.var.cspNonce} tenants={tenants} window={window} signedInAs="admin" {...(error ? { error } : {})} />
+    <TenantListPage nonce={c.get("cspNonce")} tenants={tenants} window={window} signedInAs="admin" {...(error ? { error } : {})} />
   );
   if (!asked) return renderPage(c, listPage());
   if (!tenants.some((tenant) => tenant.id === asked)) return renderPage(c, listPage("There is no tenant with that id."), 404);
   const snapshot = await readDashboardSnapshot(services, asked, { window });
-  return renderPage(c, <DashboardPage nonce={c.var.cspNonce} snapshot={snapshot} signedInAs="admin" tenants={tenants} />);
+  return renderPage(c, <DashboardPage nonce={c.get("cspNonce")} snapshot={snapshot} signedInAs="admin" tenants={tenants} />);
 });
 dashboard.all("/", methodNotAllowed("GET"));
 
@@ -70,7 +70,7 @@ dashboard.post(
   async function signIn(c) {
     const token = await formToken(c);
     if (!token) return renderSignIn(c, { problem: "missing_token" });
-    const viewer = await identifyViewer(c.var.services, token);
+    const viewer = await identifyViewer(c.get("services"), token);
     if (viewer.kind === "refused") return renderSignIn(c, { problem: viewer.problem });
     startSession(c, token, viewer.kind === "tenant" ? viewer.token : undefined, Date.now());
     return c.redirect("/dashboard", 303);

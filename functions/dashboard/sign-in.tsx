@@ -25,10 +25,10 @@ const REFUSALS: Record<Refusal, { status: 400 | 401 | 403; code: ErrorCode; mess
 export function renderSignIn(c: Context<DashboardEnv>, refusal?: { problem: Refusal; sessionEnded?: boolean }) {
   if (!refusal) {
     if (wantsJson(c)) return c.json(errorBody("unauthorized", "Sign in at /dashboard first"), 401);
-    return renderPage(c, <SignInPage nonce={c.var.cspNonce} />);
+    return renderPage(c, <SignInPage nonce={c.get("cspNonce")} />);
   }
   const { status, code, message } = REFUSALS[refusal.problem];
   const shown = refusal.sessionEnded ? `Your session has ended. ${message}` : message;
   if (wantsJson(c)) return c.json(errorBody(code, shown), status);
-  return renderPage(c, <SignInPage nonce={c.var.cspNonce} error={shown} />, status as ContentfulStatusCode);
+  return renderPage(c, <SignInPage nonce={c.get("cspNonce")} error={shown} />, status as ContentfulStatusCode);
 }

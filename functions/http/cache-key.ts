@@ -10,7 +10,7 @@ import type { AppEnv } from "../app-env";
  */
 export function cacheKeyFromPath(c: Context<AppEnv>, prefix: string): EntryKey {
   const path = new URL(c.req.url).pathname;
-  return { tenant: c.var.tenant, key: decodeKey(path.slice(prefix.length)) };
+  return { tenant: c.get("tenant"), key: decodeKey(path.slice(prefix.length)) };
 }
 
 export function decodeKey(encoded: string): string {

@@ -4,5 +4,5 @@ import type { AppEnv } from "../app-env";
 
 /** The calling tenant's limits, capped by the deployment's. */
 export function limitsOf(c: Context<AppEnv>): EffectiveLimits {
-  return effectiveLimits(c.var.services.config, c.var.tenantRecord.limits);
+  return effectiveLimits(c.get("services").config, c.get("tenantRecord").limits);
 }

@@ -11,7 +11,7 @@ import { waitUntilOf } from "./wait-until";
  * filled from the origin and a stale hit is refreshed behind the response.
  */
 export async function readEntry(c: Context<AppEnv>, key: EntryKey): Promise<{ entry: Entry; status: CacheStatus } | undefined> {
-  const { store, originReads } = c.var.services;
+  const { store, originReads } = c.get("services");
   const waitUntil = waitUntilOf(c);
   const lookup = await store.get(key);
   if (lookup) {
@@ -19,12 +19,12 @@ export async function readEntry(c: Context<AppEnv>, key: EntryKey): Promise<{ en
     if (lookup.entry.origin && originReads) {
       originReads.noteRead(key, waitUntil);
       // Degraded means Redis is failing: the refresh would fail too, and add load.
-      if (status === "STALE" && !lookup.degraded) originReads.refreshStale(key, lookup.entry, c.var.tenantRecord, waitUntil);
+      if (status === "STALE" && !lookup.degraded) originReads.refreshStale(key, lookup.entry, c.get("tenantRecord"), waitUntil);
     }
     return { entry: lookup.entry, status };
   }
   if (!originReads) return undefined;
-  const filled = await originReads.fillMiss(key, c.var.tenantRecord, waitUntil);
+  const filled = await originReads.fillMiss(key, c.get("tenantRecord"), waitUntil);
   if (filled.status === "filled") return { entry: filled.entry, status: "MISS" };
   if (filled.status === "failed")
     throw new ApiError(502, "origin_unavailable", "The key's origin did not answer usably", { "X-Cache": "MISS" });

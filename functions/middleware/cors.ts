@@ -15,7 +15,7 @@ const EXPOSE_HEADERS =
 export const corsPreflight = createMiddleware<AppEnv>(async function corsPreflight(c, next) {
   const origin = c.req.header("Origin");
   if (c.req.method !== "OPTIONS" || !origin || !c.req.header("Access-Control-Request-Method")) return next();
-  if (!(await c.var.services.corsOrigins.isKnown(origin))) throw new ApiError(403, "origin_not_allowed", "This origin is not allowed");
+  if (!(await c.get("services").corsOrigins.isKnown(origin))) throw new ApiError(403, "origin_not_allowed", "This origin is not allowed");
   return c.body(null, 204, {
     "Access-Control-Allow-Origin": origin,
     "Access-Control-Allow-Methods": ALLOW_METHODS,
@@ -32,7 +32,7 @@ export const corsPreflight = createMiddleware<AppEnv>(async function corsPreflig
 export const corsActual = createMiddleware<AppEnv>(async function corsActual(c, next) {
   const origin = c.req.header("Origin");
   if (!origin) return next();
-  const allowed = c.var.token.allowedOrigins ?? c.var.tenantRecord.allowedOrigins;
+  const allowed = c.get("token").allowedOrigins ?? c.get("tenantRecord").allowedOrigins;
   if (!allowed.includes(origin)) throw new ApiError(403, "origin_not_allowed", "This origin is not allowed for this token");
   await next();
   c.res.headers.set("Access-Control-Allow-Origin", origin);

@@ -10,12 +10,13 @@ import type { AppEnv } from "../app-env";
  */
 export const rateLimit = createMiddleware<AppEnv>(async function rateLimit(c, next) {
   const checks: [string, RateRule][] = [];
-  const tenantRule = c.var.tenantRecord.limits.rateLimit;
-  if (tenantRule) checks.push([`t:${c.var.tenant}`, tenantRule]);
-  if (c.var.token.rateLimit) checks.push([`k:${c.var.token.id}`, c.var.token.rateLimit]);
+  const tenantRule = c.get("tenantRecord").limits.rateLimit;
+  if (tenantRule) checks.push([`t:${c.get("tenant")}`, tenantRule]);
+  const token = c.get("token");
+  if (token.rateLimit) checks.push([`k:${token.id}`, token.rateLimit]);
   if (checks.length === 0) return next();
 
-  const limiter = c.var.services.rateLimiter;
+  const limiter = c.get("services").rateLimiter;
   const decisions = await Promise.all(checks.map(([identifier, rule]) => limiter.check(identifier, rule)));
   // The tightest decision speaks for the request.
   const tightest = decisions.reduce((a, b) => ((!b.allowed && a.allowed) || b.remaining < a.remaining ? b : a));

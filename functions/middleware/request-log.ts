@@ -10,14 +10,14 @@ export const requestLog = createMiddleware<AppEnv>(async function requestLog(c, 
   const started = Date.now();
   await next();
   // Before services exist (a bad env) the line is still written, at the default level.
-  const threshold = c.var.services?.config.LOG_LEVEL ?? "info";
+  const threshold = c.get("services")?.config.LOG_LEVEL ?? "info";
   log(threshold, c.res.status >= 500 ? "error" : "info", "request", {
-    requestId: c.var.requestId,
-    tenant: c.var.tenant,
+    requestId: c.get("requestId"),
+    tenant: c.get("tenant"),
     method: c.req.method,
     route: c.req.routePath,
     status: c.res.status,
-    cache: c.var.cacheStatus ?? c.res.headers.get("X-Cache") ?? undefined,
+    cache: c.get("cacheStatus") ?? c.res.headers.get("X-Cache") ?? undefined,
     durationMs: Date.now() - started,
   });
 });

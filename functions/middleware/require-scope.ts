@@ -14,7 +14,7 @@ export function assertScope(scopes: readonly Scope[], needed: Scope): void {
 /** Refuses, with 403, a token without the scope a route needs. */
 export function requireScope(needed: Scope) {
   return createMiddleware<AppEnv>(async function requireScopeMiddleware(c, next) {
-    assertScope(c.var.token.scopes, needed);
+    assertScope(c.get("token").scopes, needed);
     await next();
   });
 }

@@ -11,7 +11,7 @@ import type { AppEnv } from "../app-env";
 export const withServices = createMiddleware<AppEnv>(async function withServices(c, next) {
   const result = await servicesFor(c.env);
   if (!result.ok) {
-    log("info", "error", "invalid configuration", { requestId: c.var.requestId, problems: result.problems });
+    log("info", "error", "invalid configuration", { requestId: c.get("requestId"), problems: result.problems });
     return c.json(errorBody("misconfigured", `edge-cache is misconfigured: ${result.problems.join("; ")}`), 500);
   }
   c.set("services", result.services);

@@ -8,8 +8,8 @@ import { waitUntilOf } from "../http/wait-until";
  */
 export const statsFlush = createMiddleware<AppEnv>(async function statsFlush(c, next) {
   await next();
-  const { stats, redis } = c.var.services;
-  if (c.res.status >= 500) stats.add(c.var.tenant, "errors");
+  const { stats, redis } = c.get("services");
+  if (c.res.status >= 500) stats.add(c.get("tenant"), "errors");
   if (!redis || !stats.isFlushDue()) return;
   waitUntilOf(c)(stats.flush(redis));
 });

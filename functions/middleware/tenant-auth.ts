@@ -19,7 +19,7 @@ const problems: Record<TokenProblem, { status: 401 | 403; code: ErrorCode; messa
  */
 export const tenantAuth = createMiddleware<AppEnv>(async function tenantAuth(c, next) {
   const token = bearerToken(c.req.header("Authorization"), challenge);
-  const verification = await c.var.services.tokens.verify(token);
+  const verification = await c.get("services").tokens.verify(token);
   if (!verification.ok) {
     const problem = problems[verification.problem];
     throw new ApiError(problem.status, problem.code, problem.message, problem.status === 401 ? challenge : undefined);
