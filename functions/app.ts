@@ -14,12 +14,9 @@ import { invalidate } from "./invalidate";
 import { metrics } from "./metrics";
 import { adminAuth } from "./middleware/admin-auth";
 import { apiHeaders } from "./middleware/api-headers";
-import { corsActual, corsPreflight } from "./middleware/cors";
-import { rateLimit } from "./middleware/rate-limit";
 import { requestLog } from "./middleware/request-log";
 import { withServices } from "./middleware/services";
-import { statsFlush } from "./middleware/stats-flush";
-import { tenantAuth } from "./middleware/tenant-auth";
+import { tenantApi } from "./middleware/tenant-api";
 import { openApiDocument } from "./openapi/document";
 import { stats } from "./stats";
 import { tenantClear } from "./tenant-clear";
@@ -38,12 +35,11 @@ export function buildApp() {
   app.use("/metrics", adminAuth);
   app.route("/metrics", metrics);
 
-  app.use("/v1/*", apiHeaders);
   app.use("/admin/*", apiHeaders, adminAuth);
   app.route("/admin/tenants", adminTenants);
   app.route("/admin/tenants", adminTokens);
 
-  app.use("/v1/*", corsPreflight, tenantAuth, corsActual, rateLimit, statsFlush);
+  app.use("/v1/*", tenantApi);
   // Registered before /v1/cache/*, which would otherwise take DELETE /v1/cache as an empty key.
   app.route("/v1/cache", tenantClear);
   app.route("/v1/cache", cacheEntries);

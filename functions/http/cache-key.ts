@@ -9,8 +9,18 @@ import type { AppEnv } from "../app-env";
  * which URL parsing removes before a Worker sees the path.
  */
 export function cacheKeyFromPath(c: Context<AppEnv>, prefix: string): EntryKey {
-  const path = new URL(c.req.url).pathname;
-  return { tenant: c.get("tenant"), key: decodeKey(path.slice(prefix.length)) };
+  return { tenant: c.get("tenant"), key: decodeKey(rawPath(c.req.url).slice(prefix.length)) };
+}
+
+/**
+ * The path of a request URL as the runtime serialized it (already normalized, still
+ * percent-encoded), without parsing the whole URL again.
+ */
+export function rawPath(url: string): string {
+  const start = url.indexOf("/", url.indexOf("://") + 3);
+  if (start === -1) return "/";
+  const query = url.indexOf("?", start);
+  return query === -1 ? url.slice(start) : url.slice(start, query);
 }
 
 export function decodeKey(encoded: string): string {

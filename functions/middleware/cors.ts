@@ -1,4 +1,4 @@
-import { createMiddleware } from "hono/factory";
+import type { Context } from "hono";
 import { ApiError } from "../../shared/errors";
 import type { AppEnv } from "../app-env";
 
@@ -8,13 +8,15 @@ const EXPOSE_HEADERS =
   "ETag, Age, X-Cache, X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy, X-Next-Cursor";
 
 /**
- * Answers CORS preflights. A preflight carries no token, so it passes only for an origin that
- * some tenant or token allows; the request that follows is checked against its own token.
- * Never `*`: the API is authenticated, and a wildcard would hand every site the browser's calls.
+ * The answer to a CORS preflight, or undefined when the request is not one. A preflight carries
+ * no token, so it passes only for an origin that some tenant or token allows; the request that
+ * follows is checked against its own token. Never `*`: the API is authenticated, and a wildcard
+ * would hand every site the browser's calls.
  */
-export const corsPreflight = createMiddleware<AppEnv>(async function corsPreflight(c, next) {
+export async function answerPreflight(c: Context<AppEnv>): Promise<Response | undefined> {
+  if (c.req.method !== "OPTIONS") return undefined;
   const origin = c.req.header("Origin");
-  if (c.req.method !== "OPTIONS" || !origin || !c.req.header("Access-Control-Request-Method")) return next();
+  if (!origin || !c.req.header("Access-Control-Request-Method")) return undefined;
   if (!(await c.get("services").corsOrigins.isKnown(origin))) throw new ApiError(403, "origin_not_allowed", "This origin is not allowed");
   return c.body(null, 204, {
     "Access-Control-Allow-Origin": origin,
@@ -23,19 +25,19 @@ export const corsPreflight = createMiddleware<AppEnv>(async function corsPreflig
     "Access-Control-Max-Age": "600",
     Vary: "Origin",
   });
-});
+}
 
 /**
  * After authentication: a browser request (it has an Origin) must come from an origin the token
  * allows, or failing a token list, the tenant. Requests without Origin (servers) pass untouched.
+ * The headers go on whatever answers the request, errors such as a 429 included.
  */
-export const corsActual = createMiddleware<AppEnv>(async function corsActual(c, next) {
+export function allowOrigin(c: Context<AppEnv>): void {
   const origin = c.req.header("Origin");
-  if (!origin) return next();
+  if (!origin) return;
   const allowed = c.get("token").allowedOrigins ?? c.get("tenantRecord").allowedOrigins;
   if (!allowed.includes(origin)) throw new ApiError(403, "origin_not_allowed", "This origin is not allowed for this token");
-  await next();
-  c.res.headers.set("Access-Control-Allow-Origin", origin);
-  c.res.headers.set("Access-Control-Expose-Headers", EXPOSE_HEADERS);
-  c.res.headers.append("Vary", "Origin");
-});
+  c.header("Access-Control-Allow-Origin", origin);
+  c.header("Access-Control-Expose-Headers", EXPOSE_HEADERS);
+  c.header("Vary", "Origin", { append: true });
+}

@@ -1,4 +1,4 @@
-import { createMiddleware } from "hono/factory";
+import type { Context } from "hono";
 import { ApiError } from "../../shared/errors";
 import type { RateDecision, RateRule } from "../../shared/limits/rate-limiter";
 import type { AppEnv } from "../app-env";
@@ -6,16 +6,16 @@ import type { AppEnv } from "../app-env";
 /**
  * Per-tenant limits, and per-token ones where a token has its own. Applies only where a limit is
  * configured, so unlimited tenants pay no round trip. Headers follow the IETF RateLimit fields
- * draft; a refusal is 429 with Retry-After.
+ * draft and go on every answer to an admitted request; a refusal is 429 with Retry-After.
  */
-export const rateLimit = createMiddleware<AppEnv>(async function rateLimit(c, next) {
-  const checks: [string, RateRule][] = [];
+export async function enforceRateLimit(c: Context<AppEnv>): Promise<void> {
   const tenantRule = c.get("tenantRecord").limits.rateLimit;
-  if (tenantRule) checks.push([`t:${c.get("tenant")}`, tenantRule]);
   const token = c.get("token");
-  if (token.rateLimit) checks.push([`k:${token.id}`, token.rateLimit]);
-  if (checks.length === 0) return next();
+  if (!tenantRule && !token.rateLimit) return;
 
+  const checks: [string, RateRule][] = [];
+  if (tenantRule) checks.push([`t:${c.get("tenant")}`, tenantRule]);
+  if (token.rateLimit) checks.push([`k:${token.id}`, token.rateLimit]);
   const limiter = c.get("services").rateLimiter;
   const decisions = await Promise.all(checks.map(([identifier, rule]) => limiter.check(identifier, rule)));
   // The tightest decision speaks for the request.
@@ -25,9 +25,8 @@ export const rateLimit = createMiddleware<AppEnv>(async function rateLimit(c, ne
     const retryAfter = Math.max(1, Math.ceil((tightest.resetAt - Date.now()) / 1000));
     throw new ApiError(429, "rate_limited", "Too many requests", { ...headers, "Retry-After": String(retryAfter) });
   }
-  await next();
-  for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
-});
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+}
 
 function rateLimitHeaders(decision: RateDecision, rule: RateRule): Record<string, string> {
   return {

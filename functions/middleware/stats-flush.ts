@@ -1,15 +1,15 @@
-import { createMiddleware } from "hono/factory";
+import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { waitUntilOf } from "../http/wait-until";
 
 /**
- * After the response, hands a due stats flush to `waitUntil`: counters never add a round trip
- * to a request, and one flush per interval carries every tenant's counts.
+ * After the response: counts a server error, and hands a due stats flush to `waitUntil`.
+ * Counters never add a round trip to a request, and one flush per interval carries every
+ * tenant's counts.
  */
-export const statsFlush = createMiddleware<AppEnv>(async function statsFlush(c, next) {
-  await next();
+export function countAndFlushStats(c: Context<AppEnv>): void {
   const { stats, redis } = c.get("services");
   if (c.res.status >= 500) stats.add(c.get("tenant"), "errors");
   if (!redis || !stats.isFlushDue()) return;
   waitUntilOf(c)(stats.flush(redis));
-});
+}

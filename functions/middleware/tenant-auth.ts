@@ -1,4 +1,4 @@
-import { createMiddleware } from "hono/factory";
+import type { Context } from "hono";
 import { ApiError, type ErrorCode } from "../../shared/errors";
 import type { TokenProblem } from "../../shared/tenants/token-record";
 import type { AppEnv } from "../app-env";
@@ -17,7 +17,7 @@ const problems: Record<TokenProblem, { status: 401 | 403; code: ErrorCode; messa
  * Resolves `Authorization: Bearer <token>` to the tenant every /v1 handler works for. The tenant
  * comes from the token only: no handler reads a tenant from the URL, the query or the body.
  */
-export const tenantAuth = createMiddleware<AppEnv>(async function tenantAuth(c, next) {
+export async function authenticate(c: Context<AppEnv>): Promise<void> {
   const token = bearerToken(c.req.header("Authorization"), challenge);
   const verification = await c.get("services").tokens.verify(token);
   if (!verification.ok) {
@@ -27,5 +27,4 @@ export const tenantAuth = createMiddleware<AppEnv>(async function tenantAuth(c, 
   c.set("tenant", verification.tenant.id);
   c.set("tenantRecord", verification.tenant);
   c.set("token", verification.token);
-  await next();
-});
+}

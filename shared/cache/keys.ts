@@ -42,7 +42,8 @@ export function keyByteLength(key: string): number {
 export function isValidKey(key: string): boolean {
   if (key.length === 0 || key.length > MAX_KEY_BYTES) return false;
   if (!key.isWellFormed()) return false;
-  return keyByteLength(key) <= MAX_KEY_BYTES;
+  // A UTF-16 code unit never takes more than 3 bytes of UTF-8: most keys need no encoding.
+  return key.length * 3 <= MAX_KEY_BYTES || keyByteLength(key) <= MAX_KEY_BYTES;
 }
 
 const tenantRoot = (tenant: TenantId) => `ec:${tenant}:`;
