@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import { log } from "../../shared/log";
+import { log, logs } from "../../shared/log";
 import type { AppEnv } from "../app-env";
 
 /**
@@ -11,7 +11,10 @@ export const requestLog = createMiddleware<AppEnv>(async function requestLog(c, 
   await next();
   // Before services exist (a bad env) the line is still written, at the default level.
   const threshold = c.get("services")?.config.LOG_LEVEL ?? "info";
-  log(threshold, c.res.status >= 500 ? "error" : "info", "request", {
+  const level = c.res.status >= 500 ? "error" : "info";
+  // Where the line would be dropped, skip gathering its fields too.
+  if (!logs(threshold, level)) return;
+  log(threshold, level, "request", {
     requestId: c.get("requestId"),
     tenant: c.get("tenant"),
     method: c.req.method,
