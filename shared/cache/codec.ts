@@ -8,8 +8,9 @@ import type { Entry } from "./entry";
  *
  * The Upstash REST API carries UTF-8 JSON strings only, so the payload is the value itself when
  * it is valid UTF-8 (`e:"t"`), its base64 otherwise (`e:"b"`), or base64 of its gzip when that
- * is smaller (`e:"z"`). The Lua scripts read `v` and `t` from the header; `v` is written first
- * and by the script itself, so the header is sent without it.
+ * is smaller (`e:"z"`). The Lua scripts read `v`, `t`, `c` and `n` from the header; `v` is
+ * written first and by the script itself, so the header is sent without it. `n` is the writing
+ * isolate's write order, which breaks ties between creation times (lua-scripts.ts, set-entry).
  */
 
 type PayloadEncoding = "t" | "b" | "z";
@@ -23,6 +24,8 @@ interface Header {
   s: number;
   t: string[];
   e: PayloadEncoding;
+  /** Write order within the writing isolate; absent in entries written before it existed. */
+  n?: number;
   /** Origin URL and validators, for entries filled from an origin. */
   o?: { u: string; et?: string; lm?: string };
 }
@@ -40,7 +43,12 @@ export interface CodecOptions {
 
 const encoder = new TextEncoder();
 
-export async function encodeEntry(entry: Entry, options: CodecOptions): Promise<EncodedEntry> {
+export interface EncodeContext {
+  /** The writing isolate's count of its writes, for ordering writes created in the same millisecond. @default 0 */
+  order?: number;
+}
+
+export async function encodeEntry(entry: Entry, options: CodecOptions, context: EncodeContext = {}): Promise<EncodedEntry> {
   const { encoding, payload } = await encodePayload(entry.value, options);
   const header: Omit<Header, "v"> = {
     ct: entry.contentType,
@@ -50,6 +58,7 @@ export async function encodeEntry(entry: Entry, options: CodecOptions): Promise<
     s: entry.staleUntil,
     t: [...entry.tags],
     e: encoding,
+    ...(context.order ? { n: context.order } : {}),
     ...(entry.origin ? { o: { u: entry.origin.url, et: entry.origin.etag, lm: entry.origin.lastModified } } : {}),
   };
   return { headerTail: JSON.stringify(header).slice(1), payload };

@@ -9,20 +9,28 @@ import { digestHex } from "../encoding";
  * above both watermarks, so clear and invalidate are O(1) and old entries expire by their TTL.
  */
 
-// Shared by the read and the conditional write. Returns the header of a visible entry, or nil.
+// Shared by the read and the write. `header` decodes an entry's header line (nil when there is
+// none); `shown` says whether no clear or tag invalidation has hidden it since its write.
 const VISIBLE = `
-local function visible(raw, meta)
+local function header(raw)
   if not raw then return nil end
   local nl = string.find(raw, '\\n', 1, true)
   if not nl then return nil end
-  local h = cjson.decode(string.sub(raw, 1, nl - 1))
+  return cjson.decode(string.sub(raw, 1, nl - 1))
+end
+local function shown(h, meta)
   local fields = {'clear'}
   for i, tag in ipairs(h.t) do fields[i + 1] = 'tag:' .. tag end
   local marks = redis.call('HMGET', meta, unpack(fields))
   for i = 1, #marks do
-    if marks[i] and tonumber(marks[i]) >= h.v then return nil end
+    if marks[i] and tonumber(marks[i]) >= h.v then return false end
   end
-  return h
+  return true
+end
+local function visible(raw, meta)
+  local h = header(raw)
+  if h and shown(h, meta) then return h end
+  return nil
 end
 `;
 
@@ -47,14 +55,40 @@ return raw
 `,
 };
 
+/** What the set script answers when Redis already holds a newer entry under the key. */
+export const SUPERSEDED = -1;
+
 /**
- * KEYS: entry, meta. ARGV: header tail, payload, expiry in ms, '1' to store only if absent.
- * Returns the entry's version, or 0 when a visible entry exists and only-if-absent was asked.
+ * KEYS: entry, meta. ARGV: header tail, payload, expiry in ms, '1' to store only if absent, the
+ * entry's creation time (ms), its write order (below). Returns the entry's version; 0 when a
+ * visible entry exists and only-if-absent was asked; SUPERSEDED when the entry Redis holds was
+ * created later, in which case it stays.
+ *
+ * Writes are ordered by creation time, not by arrival: a request can reach Redis long after its
+ * writer gave up on it (a timed-out HTTP request is not cancelled on the way), so arrival order
+ * lets a write answered 202 replace a newer one answered 201. Creation times come from each
+ * isolate's clock, which in Workers is coarse (it advances only on I/O) and not shared, so two
+ * writes created closer together than the clocks' skew (milliseconds) may be ordered either way.
+ * That is acceptable: no client can order two writes that close either, since each takes a round
+ * trip to the edge; whereas a late delivery can be hundreds of milliseconds behind. Within one
+ * isolate, the write order (a counter of that isolate's writes, `n` in the header) breaks ties in
+ * the same millisecond, so two writes one after the other from one isolate keep their order. On a
+ * full tie (the same write sent twice by a transport retry) the incoming write is stored again.
+ * The stored entry is compared even when a clear or tag has hidden it: it was written after the
+ * incoming one was created, so the clear that hid it came after too.
  */
 export const setEntryScript: LuaScript = {
   name: "set-entry",
   source: `${VISIBLE}
-if ARGV[4] == '1' and visible(redis.call('GET', KEYS[1]), KEYS[2]) then return 0 end
+-- The header is at the front: read a prefix rather than copy a value of up to megabytes into Lua.
+local head = redis.call('GETRANGE', KEYS[1], 0, 4095)
+local h = header(head)
+if not h and #head == 4096 then h = header(redis.call('GET', KEYS[1])) end
+if h then
+  if ARGV[4] == '1' and shown(h, KEYS[2]) then return 0 end
+  local c, n = tonumber(ARGV[5]), tonumber(ARGV[6]) or 0
+  if c and h.c and (h.c > c or (h.c == c and (h.n or 0) > n)) then return ${SUPERSEDED} end
+end
 local v = redis.call('HINCRBY', KEYS[2], 'seq', 1)
 redis.call('SET', KEYS[1], '{"v":' .. v .. ',' .. ARGV[1] .. '\\n' .. ARGV[2], 'PX', ARGV[3])
 return v

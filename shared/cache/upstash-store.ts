@@ -1,7 +1,7 @@
 import { type CodecOptions, decodeEntry, encodeEntry } from "./codec";
 import type { Entry } from "./entry";
 import { type EntryKey, entryRedisKey, metaRedisKey, type TenantId } from "./keys";
-import { getEntryScript, raiseWatermarksScript, setEntryScript } from "./lua-scripts";
+import { getEntryScript, raiseWatermarksScript, SUPERSEDED, setEntryScript } from "./lua-scripts";
 import type { RedisReply, RedisRunner } from "./redis-client";
 import { type Call, runCalls } from "./script-runner";
 import {
@@ -30,6 +30,8 @@ export class UpstashStore implements Store {
   readonly #runner: RedisRunner;
   readonly #codec: CodecOptions;
   readonly #now: () => number;
+  /** This isolate's writes, counted: orders two writes created in the same millisecond. */
+  #writeOrder = 0;
 
   constructor(options: UpstashStoreOptions) {
     this.#runner = options.runner;
@@ -95,12 +97,20 @@ export class UpstashStore implements Store {
       case "delete":
         return { op: "del", keys: [entryRedisKey(op.key)] };
       case "set": {
-        const encoded = await encodeEntry(op.entry, this.#codec);
+        const order = ++this.#writeOrder;
+        const encoded = await encodeEntry(op.entry, this.#codec, { order });
         const expiresInMs = Math.max(1, op.entry.staleUntil - now);
         return {
           script: setEntryScript,
           keys: [entryRedisKey(op.key), metaRedisKey(op.key.tenant)],
-          args: [encoded.headerTail, encoded.payload, String(expiresInMs), op.options?.onlyIfAbsent ? "1" : "0"],
+          args: [
+            encoded.headerTail,
+            encoded.payload,
+            String(expiresInMs),
+            op.options?.onlyIfAbsent ? "1" : "0",
+            String(op.entry.createdAt),
+            String(order),
+          ],
         };
       }
     }
@@ -118,6 +128,11 @@ export class UpstashStore implements Store {
       case "set": {
         const version = Number(reply.value);
         if (version === 0) return { type: "set", result: { status: "exists" } };
+        // Redis holds an entry created after this one (lua-scripts.ts): the write is answered as
+        // stored and then overwritten. Version 0 marks a copy Redis does not hold, so an L1 that
+        // keeps it asks Redis again at its next check and gets the newer entry.
+        if (version === SUPERSEDED)
+          return { type: "set", result: { status: "stored", durability: "redis", entry: { ...op.entry, version: 0 } } };
         return { type: "set", result: { status: "stored", durability: "redis", entry: { ...op.entry, version } } };
       }
       case "delete":

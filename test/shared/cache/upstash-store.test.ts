@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { CircuitBreaker } from "../../../shared/cache/circuit-breaker";
+import type { EntryKey } from "../../../shared/cache/keys";
+import { SUPERSEDED } from "../../../shared/cache/lua-scripts";
+import { MemoryStore } from "../../../shared/cache/memory-store";
 import { runCalls } from "../../../shared/cache/script-runner";
+import type { Store } from "../../../shared/cache/store";
+import { TieredStore } from "../../../shared/cache/tiered-store";
 import { UpstashStore } from "../../../shared/cache/upstash-store";
 import { entryOf } from "../../helpers/worker/store-contract";
 import { gatewayScope, redisRunner, uniqueTenant } from "../../helpers/worker/test-env";
@@ -43,5 +49,142 @@ describe("script calls", () => {
     await control.resetCounters();
     await runCalls(runner, [{ script, keys: [], args: [] }]);
     expect((await control.counters()).commands.byName).toEqual({ evalsha: 1 });
+  });
+});
+
+const decoder = new TextDecoder();
+const text = async (l2: Store, key: EntryKey) => {
+  const lookup = await l2.get(key);
+  return lookup ? decoder.decode(lookup.entry.value) : undefined;
+};
+
+/** Writes are ordered by their entries' creation time, not by when they reach Redis (finding 1 of bench/CHAOS.md). */
+describe("a late write (real Redis through the gateway)", () => {
+  it("does not replace an entry created after it, and is answered as stored then overwritten", async () => {
+    const l2 = store();
+    const key = { tenant: uniqueTenant(), key: "k" };
+    const now = Date.now();
+    const older = await entryOf("older", { createdAt: now - 500 });
+    expect(await l2.set(key, await entryOf("newer", { createdAt: now }))).toMatchObject({ status: "stored", durability: "redis" });
+    const late = await l2.set(key, older);
+    expect(late).toEqual({ status: "stored", durability: "redis", entry: { ...older, version: 0 } });
+    expect(await text(l2, key)).toBe("newer");
+  });
+
+  it("still replaces an entry created before it", async () => {
+    const l2 = store();
+    const key = { tenant: uniqueTenant(), key: "k" };
+    const now = Date.now();
+    await l2.set(key, await entryOf("older", { createdAt: now - 500 }));
+    const written = await l2.set(key, await entryOf("newer", { createdAt: now }));
+    expect(written.status === "stored" && written.entry.version).toBeGreaterThan(0);
+    expect(await text(l2, key)).toBe("newer");
+  });
+
+  it("orders two writes of one isolate created in the same millisecond as they were made, whatever their arrival", async () => {
+    const runner = redisRunner();
+    const held: Parameters<typeof runner.run>[0][] = [];
+    // Holds each write's commands instead of sending them, to deliver them out of order.
+    const holding = new UpstashStore({
+      runner: {
+        async run(commands) {
+          held.push(commands);
+          return commands.map(() => ({ ok: true as const, value: 1 }));
+        },
+      },
+      codec: { compressionThresholdBytes: 1024 },
+    });
+    const key = { tenant: uniqueTenant(), key: "k" };
+    const now = Date.now();
+    await holding.set(key, await entryOf("first", { createdAt: now }));
+    await holding.set(key, await entryOf("second", { createdAt: now }));
+    // Loads the script, so the held EVALSHAs find it.
+    await store().set({ tenant: uniqueTenant(), key: "load" }, await entryOf("x"));
+    const [second, first] = [await runner.run(held[1] ?? []), await runner.run(held[0] ?? [])];
+    expect(second[0]).toMatchObject({ ok: true, value: expect.any(Number) });
+    expect(first[0]).toEqual({ ok: true, value: SUPERSEDED });
+    expect(await text(store(), key)).toBe("second");
+  });
+
+  it("stores a transport retry of the same write again", async () => {
+    const runner = redisRunner();
+    const sent: Parameters<typeof runner.run>[0][] = [];
+    // Records the commands of one write, to send them again as a retrying transport would.
+    const recording = new UpstashStore({
+      runner: {
+        run(commands) {
+          sent.push(commands);
+          return runner.run(commands);
+        },
+      },
+      codec: { compressionThresholdBytes: 1024 },
+    });
+    const key = { tenant: uniqueTenant(), key: "k" };
+    const first = await recording.set(key, await entryOf("v"));
+    if (first.status !== "stored") throw new Error("not stored");
+    const [again] = await runner.run(sent.at(-1) ?? []);
+    expect(again).toEqual({ ok: true, value: first.entry.version + 1 });
+    expect(await text(store(), key)).toBe("v");
+  });
+
+  it("keeps a cleared newer entry hidden: an older write arriving after the clear stays out", async () => {
+    const l2 = store();
+    const key = { tenant: uniqueTenant(), key: "k" };
+    const now = Date.now();
+    await l2.set(key, await entryOf("newer", { createdAt: now }));
+    await l2.clear(key.tenant);
+    await l2.set(key, await entryOf("older", { createdAt: now - 500 }));
+    expect(await text(l2, key)).toBeUndefined();
+    await l2.set(key, await entryOf("after the clear", { createdAt: Date.now() + 1 }));
+    expect(await text(l2, key)).toBe("after the clear");
+  });
+
+  it("compares entries whose header is longer than the prefix the script reads first", async () => {
+    const l2 = store();
+    const key = { tenant: uniqueTenant(), key: "k" };
+    const tags = Array.from({ length: 200 }, (_, i) => `a-long-tag-name-to-fill-the-header-${i}`);
+    const now = Date.now();
+    await l2.set(key, await entryOf("newer", { createdAt: now, tags }));
+    await l2.set(key, await entryOf("older", { createdAt: now - 500, tags }));
+    expect(await text(l2, key)).toBe("newer");
+  });
+
+  it("applies the same rule to sets in a batch", async () => {
+    const l2 = store();
+    const [late, fresh] = [
+      { tenant: uniqueTenant(), key: "late" },
+      { tenant: uniqueTenant(), key: "fresh" },
+    ];
+    const now = Date.now();
+    await l2.set(late, await entryOf("newer", { createdAt: now }));
+    const results = await l2.batch([
+      { type: "set", key: late, entry: await entryOf("older", { createdAt: now - 500 }) },
+      { type: "set", key: fresh, entry: await entryOf("first", { createdAt: now - 500 }) },
+      { type: "get", key: late },
+    ]);
+    expect(results.map((r) => r.type === "set" && r.result.status)).toEqual(["stored", "stored", false]);
+    expect(results[2]?.type === "get" && decoder.decode(results[2].lookup?.entry.value)).toBe("newer");
+    expect(await text(l2, fresh)).toBe("first");
+  });
+
+  it("leaves the tiered store serving the newer entry once its L1 copy is next checked", async () => {
+    const l1MaxTtlMs = 50;
+    const tiered = new TieredStore({
+      l1: new MemoryStore(),
+      l2: store(),
+      breaker: new CircuitBreaker(),
+      l1MaxTtlMs,
+      l1GraceMs: 60_000,
+    });
+    const key = { tenant: uniqueTenant(), key: "k" };
+    const now = Date.now();
+    // Another isolate wrote the newer entry: this one never held it.
+    await store().set(key, await entryOf("newer", { createdAt: now }));
+    expect(await tiered.set(key, await entryOf("older", { createdAt: now - 500 }))).toMatchObject({
+      status: "stored",
+      durability: "redis",
+    });
+    await new Promise((resolve) => setTimeout(resolve, l1MaxTtlMs + 10));
+    expect(await text(tiered, key)).toBe("newer");
   });
 });
