@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { describeRoute } from "hono-openapi";
 import type { TenantId } from "../shared/cache/keys";
 import { ApiError } from "../shared/errors";
 import {
@@ -13,22 +12,21 @@ import type { AppEnv } from "./app-env";
 import { methodNotAllowed } from "./http/method-not-allowed";
 import { readJsonWithLimit } from "./http/read-body";
 import { parseOr400 } from "./http/validation";
-import { createTenantDocs, getTenantDocs, listTenantsDocs, updateTenantDocs } from "./openapi/admin-docs";
 
 const BODY_LIMIT = 64 * 1024;
 
 /** /admin/tenants: create, list, read, update and disable tenants (ADMIN_TOKEN only). */
 export const adminTenants = new Hono<AppEnv>()
-  .post("/", describeRoute(createTenantDocs), async (c) => {
+  .post("/", async (c) => {
     const input = parseOr400(tenantCreateSchema, await readJsonWithLimit(c.req.raw, BODY_LIMIT), "invalid_body");
     const record = newTenantRecord(input, new Date());
     if (!(await c.get("services").tenants.createTenant(record))) throw new ApiError(409, "conflict", "A tenant with this id exists");
     return c.json(record, 201);
   })
-  .get("/", describeRoute(listTenantsDocs), async (c) => c.json({ tenants: await c.get("services").tenants.listTenants() }))
+  .get("/", async (c) => c.json({ tenants: await c.get("services").tenants.listTenants() }))
   .all("/", methodNotAllowed("GET, POST"))
-  .get("/:id", describeRoute(getTenantDocs), async (c) => c.json(await tenantOr404(c.get("services").tenants, c.req.param("id"))))
-  .patch("/:id", describeRoute(updateTenantDocs), async (c) => {
+  .get("/:id", async (c) => c.json(await tenantOr404(c.get("services").tenants, c.req.param("id"))))
+  .patch("/:id", async (c) => {
     const update = parseOr400(tenantUpdateSchema, await readJsonWithLimit(c.req.raw, BODY_LIMIT), "invalid_body");
     const record = applyTenantUpdate(await tenantOr404(c.get("services").tenants, c.req.param("id")), update, new Date());
     await c.get("services").tenants.putTenant(record);

@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { describeRoute } from "hono-openapi";
 import { createEntry, type Entry, isFresh } from "../shared/cache/entry";
 import type { EntryKey } from "../shared/cache/keys";
 import type { Operation, OperationResult } from "../shared/cache/store";
@@ -13,7 +12,6 @@ import { methodNotAllowed } from "./http/method-not-allowed";
 import { readJsonWithLimit } from "./http/read-body";
 import { parseOr400 } from "./http/validation";
 import { assertScope } from "./middleware/require-scope";
-import { batchDocs } from "./openapi/cache-docs";
 
 const encoder = new TextEncoder();
 
@@ -26,7 +24,7 @@ const batchBodyLimit = (maxValueBytes: number, maxOperations: number) =>
  * per operation, in request order within each list; one failed operation fails only itself.
  */
 export const batch = new Hono<AppEnv>()
-  .post("/", describeRoute(batchDocs), async (c) => {
+  .post("/", async (c) => {
     const { store, stats } = c.get("services");
     const limits = limitsOf(c);
     const tenant = c.get("tenant");

@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { describeRoute } from "hono-openapi";
 import { createEntry } from "../shared/cache/entry";
 import { ApiError } from "../shared/errors";
 import { contentTypeSchema, lifetimeSchema } from "../shared/schemas";
@@ -12,7 +11,6 @@ import { readBodyWithLimit } from "./http/read-body";
 import { readEntry } from "./http/read-entry";
 import { parseOr400 } from "./http/validation";
 import { requireScope } from "./middleware/require-scope";
-import { deleteEntryDocs, getEntryDocs, putEntryDocs } from "./openapi/cache-docs";
 
 const PREFIX = "/v1/cache/";
 // A read filled from its origin is still a miss of the cache.
@@ -22,7 +20,7 @@ const KEY_ROUTE = "/:key{.+}";
 
 /** PUT, GET, HEAD and DELETE of one entry at /v1/cache/{key}. */
 export const cacheEntries = new Hono<AppEnv>()
-  .put(KEY_ROUTE, describeRoute(putEntryDocs), requireScope("write"), async (c) => {
+  .put(KEY_ROUTE, requireScope("write"), async (c) => {
     const { store, stats } = c.get("services");
     const limits = limitsOf(c);
     const key = cacheKeyFromPath(c, PREFIX);
@@ -51,7 +49,7 @@ export const cacheEntries = new Hono<AppEnv>()
     }
     return c.json({ stored: "redis", etag: entry.etag }, 201);
   })
-  .get(KEY_ROUTE, describeRoute(getEntryDocs), requireScope("read"), async (c) => {
+  .get(KEY_ROUTE, requireScope("read"), async (c) => {
     const { stats, metrics } = c.get("services");
     const key = cacheKeyFromPath(c, PREFIX);
     const started = Date.now();
@@ -68,7 +66,7 @@ export const cacheEntries = new Hono<AppEnv>()
     if (c.req.method === "GET") stats.add(key.tenant, "bytesOut", found.entry.value.byteLength);
     return c.body(found.entry.value as Uint8Array<ArrayBuffer>, 200, headers);
   })
-  .delete(KEY_ROUTE, describeRoute(deleteEntryDocs), requireScope("write"), async (c) => {
+  .delete(KEY_ROUTE, requireScope("write"), async (c) => {
     const { store, stats } = c.get("services");
     const key = cacheKeyFromPath(c, PREFIX);
     await store.delete(key);

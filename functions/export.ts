@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { describeRoute } from "hono-openapi";
 import * as z from "zod";
 import type { Entry } from "../shared/cache/entry";
 import { type EntryKey, entryPattern, parseEntryRedisKey, type TenantId } from "../shared/cache/keys";
@@ -14,7 +13,6 @@ import { limitsOf } from "./http/limits";
 import { methodNotAllowed } from "./http/method-not-allowed";
 import { parseOr400 } from "./http/validation";
 import { requireScope } from "./middleware/require-scope";
-import { exportDocs } from "./openapi/cache-docs";
 
 /**
  * Values one Redis read of a page may carry, at the tenant's largest value size. With the default
@@ -46,7 +44,7 @@ const querySchema = z.object({
  * Only Redis is exported: a value that lives in one isolate's memory (a 202 write) is not.
  */
 export const exportEntries = new Hono<AppEnv>()
-  .get("/", describeRoute(exportDocs), requireScope("manage"), async (c) => {
+  .get("/", requireScope("manage"), async (c) => {
     const { redis, store } = c.get("services");
     if (!redis || !store.l2) throw new ApiError(409, "conflict", "Export reads Redis, and this deployment runs memory-only");
     const query = parseOr400(querySchema, { cursor: c.req.query("cursor"), count: c.req.query("count") }, "invalid_query");

@@ -1,16 +1,14 @@
 import { Hono } from "hono";
-import { describeRoute } from "hono-openapi";
 import { invalidateBodySchema } from "../shared/schemas";
 import type { AppEnv } from "./app-env";
 import { methodNotAllowed } from "./http/method-not-allowed";
 import { readJsonWithLimit } from "./http/read-body";
 import { parseOr400 } from "./http/validation";
 import { requireScope } from "./middleware/require-scope";
-import { invalidateDocs } from "./openapi/cache-docs";
 
 /** POST /v1/invalidate {"tags":[…]}: once it answers, no read returns an entry with those tags. */
 export const invalidate = new Hono<AppEnv>()
-  .post("/", describeRoute(invalidateDocs), requireScope("write"), async (c) => {
+  .post("/", requireScope("write"), async (c) => {
     const body = parseOr400(invalidateBodySchema, await readJsonWithLimit(c.req.raw, 64 * 1024), "invalid_body");
     const tags = [...new Set(body.tags)];
     await c.get("services").store.invalidateTags(c.get("tenant"), tags);

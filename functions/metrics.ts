@@ -1,11 +1,9 @@
 import { Hono } from "hono";
-import { describeRoute } from "hono-openapi";
 import { renderPrometheus } from "../shared/metrics/prometheus";
 import type { Counters } from "../shared/stats/counters";
 import { readFlushedCountersOf } from "../shared/stats/stats-reader";
 import type { AppEnv } from "./app-env";
 import { methodNotAllowed } from "./http/method-not-allowed";
-import { metricsDocs } from "./openapi/admin-docs";
 
 /**
  * GET /metrics (admin token): Prometheus text. Per-tenant counters are the all-isolate totals
@@ -13,7 +11,7 @@ import { metricsDocs } from "./openapi/admin-docs";
  * reset with it.
  */
 export const metrics = new Hono<AppEnv>()
-  .get("/", describeRoute(metricsDocs), async (c) => {
+  .get("/", async (c) => {
     const { redis, tenants, store, metrics: isolate } = c.get("services");
     let perTenant: { tenant: string; counters: Counters }[] | undefined;
     if (redis) {

@@ -1,11 +1,9 @@
 import { Hono } from "hono";
-import { describeRoute } from "hono-openapi";
 import { addCounters, emptyCounters, hitRatio } from "../shared/stats/counters";
 import { readFlushedCounters } from "../shared/stats/stats-reader";
 import type { AppEnv } from "./app-env";
 import { methodNotAllowed } from "./http/method-not-allowed";
 import { requireScope } from "./middleware/require-scope";
-import { statsDocs } from "./openapi/cache-docs";
 
 /**
  * GET /v1/stats: the calling tenant's counters summed over every isolate (what they flushed to
@@ -13,7 +11,7 @@ import { statsDocs } from "./openapi/cache-docs";
  * `complete: false` means Redis could not be read and only this isolate's counts are shown.
  */
 export const stats = new Hono<AppEnv>()
-  .get("/", describeRoute(statsDocs), requireScope("manage"), async (c) => {
+  .get("/", requireScope("manage"), async (c) => {
     const { redis, stats: buffer, store, config } = c.get("services");
     const tenant = c.get("tenant");
     const counters = emptyCounters();

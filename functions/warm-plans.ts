@@ -1,5 +1,4 @@
 import { type Context, Hono } from "hono";
-import { describeRoute } from "hono-openapi";
 import type { RedisRunner } from "../shared/cache/redis-client";
 import { UpstashStore } from "../shared/cache/upstash-store";
 import { ApiError } from "../shared/errors";
@@ -15,7 +14,6 @@ import { methodNotAllowed } from "./http/method-not-allowed";
 import { readJsonWithLimit } from "./http/read-body";
 import { parseOr400 } from "./http/validation";
 import { requireScope } from "./middleware/require-scope";
-import { deletePlanDocs, getPlanDocs, listPlansDocs, listRunsDocs, putPlanDocs, runPlanDocs } from "./openapi/warm-docs";
 
 // 1,000 targets with long URLs and a few headers fit comfortably.
 const PLAN_BODY_LIMIT = 1024 * 1024;
@@ -30,12 +28,12 @@ const RESERVED_FOR_REQUEST = 6;
  */
 export const warmPlans = new Hono<AppEnv>()
   .use(requireScope("manage"))
-  .get("/plans", describeRoute(listPlansDocs), async (c) => {
+  .get("/plans", async (c) => {
     const plans = await listPlans(warmRunner(c), c.get("tenant"));
     return c.json({ plans: plans.map(present) });
   })
   .all("/plans", methodNotAllowed("GET, HEAD"))
-  .put("/plans/:name", describeRoute(putPlanDocs), async (c) => {
+  .put("/plans/:name", async (c) => {
     const name = planName(c);
     const { config } = c.get("services");
     const input = parseOr400(planSchema(config), await readJsonWithLimit(c.req.raw, PLAN_BODY_LIMIT), "invalid_body");
@@ -45,17 +43,17 @@ export const warmPlans = new Hono<AppEnv>()
     if (result === "too_many") throw new ApiError(409, "conflict", "This tenant already has the most warm plans allowed");
     return c.json({ plan: present(plan) }, result === "created" ? 201 : 200);
   })
-  .get("/plans/:name", describeRoute(getPlanDocs), async (c) => {
+  .get("/plans/:name", async (c) => {
     const plan = await getPlan(warmRunner(c), c.get("tenant"), planName(c));
     if (!plan) throw new ApiError(404, "not_found", "No warm plan with this name");
     return c.json({ plan: present(plan) });
   })
-  .delete("/plans/:name", describeRoute(deletePlanDocs), async (c) => {
+  .delete("/plans/:name", async (c) => {
     await deletePlan(warmRunner(c), c.get("tenant"), planName(c));
     return c.body(null, 204);
   })
   .all("/plans/:name", methodNotAllowed("GET, HEAD, PUT, DELETE"))
-  .post("/plans/:name/run", describeRoute(runPlanDocs), async (c) => {
+  .post("/plans/:name/run", async (c) => {
     const name = planName(c);
     const { config } = c.get("services");
     // This request is one invocation: its Redis requests and origin fetches share one budget.
@@ -77,7 +75,7 @@ export const warmPlans = new Hono<AppEnv>()
     return c.json({ run: result.record });
   })
   .all("/plans/:name/run", methodNotAllowed("POST"))
-  .get("/runs", describeRoute(listRunsDocs), async (c) => {
+  .get("/runs", async (c) => {
     const runner = warmRunner(c);
     const only = c.req.query("plan");
     if (only !== undefined && !PLAN_NAME_PATTERN.test(only)) throw new ApiError(400, "invalid_query", "plan: not a plan name");

@@ -1,126 +1,149 @@
-import type { DescribeRouteOptions } from "hono-openapi";
 import { batchResponseSchema, invalidateResponseSchema, statsResponseSchema, storedResponseSchema } from "../../shared/api-schemas";
 import { envSchema } from "../../shared/env";
 import { effectiveLimits } from "../../shared/limits/effective-limits";
 import { batchBodySchema, invalidateBodySchema } from "../../shared/schemas";
+import type { OperationDocs, ParameterDocs, ResponseDocs } from "./operation";
 import { errors, json, jsonBody, tenantSecurity } from "./responses";
 
-const keyParameter = {
+const keyParameter: ParameterDocs = {
   name: "key",
-  in: "path" as const,
+  in: "path",
   required: true,
   description: "1 to 512 bytes of UTF-8, percent-encoded; any character allowed, `/` included",
-  schema: { type: "string" as const },
+  schema: { type: "string" },
 };
-const valueResponse = {
+const valueResponse: ResponseDocs = {
   description: "The value, with the content type it was stored with",
   headers: {
-    "X-Cache": { description: "HIT-L1, HIT-L2 or STALE", schema: { type: "string" as const } },
-    ETag: { schema: { type: "string" as const } },
-    Age: { schema: { type: "integer" as const } },
-    "Cache-Control": { description: "private, max-age=<fresh seconds left>", schema: { type: "string" as const } },
+    "X-Cache": { description: "HIT-L1, HIT-L2 or STALE", schema: { type: "string" } },
+    ETag: { schema: { type: "string" } },
+    Age: { schema: { type: "integer" } },
+    "Cache-Control": { description: "private, max-age=<fresh seconds left>", schema: { type: "string" } },
   },
-  content: { "*/*": { schema: { type: "string" as const, format: "binary" } } },
+  content: { "*/*": { schema: { type: "string", format: "binary" } } },
 };
 
-export const putEntryDocs: DescribeRouteOptions = {
-  tags: ["cache"],
-  summary: "Store a value",
-  description: "The body is the value, any bytes; its Content-Type is stored and returned as is. Scope: write.",
-  security: tenantSecurity,
-  parameters: [
-    keyParameter,
+/** /v1/cache, /v1/batch, /v1/invalidate, /v1/export and /v1/stats. */
+export function cacheOperations(): OperationDocs[] {
+  return [
     {
-      name: "ttl",
-      in: "query",
-      description: "Seconds fresh (default and bounds from config and tenant)",
-      schema: { type: "integer", minimum: 1 },
+      method: "put",
+      path: "/v1/cache/{key}",
+      tags: ["cache"],
+      summary: "Store a value",
+      description: "The body is the value, any bytes; its Content-Type is stored and returned as is. Scope: write.",
+      security: tenantSecurity,
+      parameters: [
+        keyParameter,
+        {
+          name: "ttl",
+          in: "query",
+          description: "Seconds fresh (default and bounds from config and tenant)",
+          schema: { type: "integer", minimum: 1 },
+        },
+        {
+          name: "swr",
+          in: "query",
+          description: "Seconds a stale copy may still be served after that",
+          schema: { type: "integer", minimum: 0 },
+        },
+        { name: "tags", in: "query", description: "Comma-separated tags, for invalidation", schema: { type: "string" } },
+        { name: "If-None-Match", in: "header", description: "`*`: store only if absent", schema: { type: "string", enum: ["*"] } },
+      ],
+      requestBody: { required: true, content: { "*/*": { schema: { type: "string", format: "binary" } } } },
+      responses: {
+        201: json(storedResponseSchema, "Stored in Redis"),
+        202: json(storedResponseSchema, "Redis unavailable: stored in this isolate's memory only"),
+        ...errors(400, 401, 403, 412, 413, 429),
+      },
     },
     {
-      name: "swr",
-      in: "query",
-      description: "Seconds a stale copy may still be served after that",
-      schema: { type: "integer", minimum: 0 },
+      method: "get",
+      path: "/v1/cache/{key}",
+      tags: ["cache"],
+      summary: "Read a value",
+      description: "HEAD answers the same headers without the body. Scope: read.",
+      security: tenantSecurity,
+      parameters: [keyParameter, { name: "If-None-Match", in: "header", schema: { type: "string" } }],
+      responses: {
+        200: valueResponse,
+        304: { description: "The ETag given in If-None-Match is current" },
+        ...errors(400, 401, 403, 404, 429, 503),
+      },
     },
-    { name: "tags", in: "query", description: "Comma-separated tags, for invalidation", schema: { type: "string" } },
-    { name: "If-None-Match", in: "header", description: "`*`: store only if absent", schema: { type: "string", enum: ["*"] } },
-  ],
-  requestBody: { required: true, content: { "*/*": { schema: { type: "string", format: "binary" } } } },
-  responses: {
-    201: json(storedResponseSchema, "Stored in Redis"),
-    202: json(storedResponseSchema, "Redis unavailable: stored in this isolate's memory only"),
-    ...errors(400, 401, 403, 412, 413, 429),
-  },
-};
-
-export const getEntryDocs: DescribeRouteOptions = {
-  tags: ["cache"],
-  summary: "Read a value",
-  description: "HEAD answers the same headers without the body. Scope: read.",
-  security: tenantSecurity,
-  parameters: [keyParameter, { name: "If-None-Match", in: "header", schema: { type: "string" } }],
-  responses: {
-    200: valueResponse,
-    304: { description: "The ETag given in If-None-Match is current" },
-    ...errors(400, 401, 403, 404, 429, 503),
-  },
-};
-
-export const deleteEntryDocs: DescribeRouteOptions = {
-  tags: ["cache"],
-  summary: "Delete a value (idempotent)",
-  security: tenantSecurity,
-  parameters: [keyParameter],
-  responses: { 204: { description: "Deleted, or was not there" }, ...errors(400, 401, 403, 429, 503) },
-};
-
-export const batchDocs: DescribeRouteOptions = {
-  tags: ["cache"],
-  summary: "Many gets, sets and deletes in one Redis round trip",
-  description: "Gets run first, then sets, then deletes. Scopes: read for gets, write for sets and deletes.",
-  security: tenantSecurity,
-  requestBody: jsonBody(batchBodySchema(effectiveLimits(envSchema.parse({})))),
-  responses: { 200: json(batchResponseSchema, "One result per operation, in request order"), ...errors(400, 401, 403, 413, 415, 429) },
-};
-
-export const clearDocs: DescribeRouteOptions = {
-  tags: ["cache"],
-  summary: "Clear every entry of the calling tenant",
-  security: tenantSecurity,
-  responses: { 204: { description: "Cleared" }, ...errors(401, 403, 429, 503) },
-};
-
-export const invalidateDocs: DescribeRouteOptions = {
-  tags: ["cache"],
-  summary: "Invalidate every entry carrying one of the tags",
-  security: tenantSecurity,
-  requestBody: jsonBody(invalidateBodySchema),
-  responses: { 200: json(invalidateResponseSchema, "Invalidated"), ...errors(400, 401, 403, 413, 415, 429, 503) },
-};
-
-export const exportDocs: DescribeRouteOptions = {
-  tags: ["cache"],
-  summary: "A page of the tenant's live entries, as NDJSON",
-  description:
-    'One line per entry: {"key","value","encoding":"utf8"|"base64","contentType","ttl","swr","tags"}. Follow `X-Next-Cursor` until it is absent. Needs Redis (409 in memory-only mode). Scope: manage.',
-  security: tenantSecurity,
-  parameters: [
-    { name: "cursor", in: "query", schema: { type: "string" } },
-    { name: "count", in: "query", description: "Entries wanted per page (1-1000)", schema: { type: "integer", minimum: 1, maximum: 1000 } },
-  ],
-  responses: {
-    200: {
-      description: "Entries, one JSON object per line",
-      headers: { "X-Next-Cursor": { description: "Where the next page starts; absent on the last page", schema: { type: "string" } } },
-      content: { "application/x-ndjson": { schema: { type: "string" } } },
+    {
+      method: "delete",
+      path: "/v1/cache/{key}",
+      tags: ["cache"],
+      summary: "Delete a value (idempotent)",
+      security: tenantSecurity,
+      parameters: [keyParameter],
+      responses: { 204: { description: "Deleted, or was not there" }, ...errors(400, 401, 403, 429, 503) },
     },
-    ...errors(400, 401, 403, 409, 429, 503),
-  },
-};
-
-export const statsDocs: DescribeRouteOptions = {
-  tags: ["cache"],
-  summary: "The tenant's counters over all isolates",
-  security: tenantSecurity,
-  responses: { 200: json(statsResponseSchema, "Counters"), ...errors(401, 403, 429) },
-};
+    {
+      method: "delete",
+      path: "/v1/cache",
+      tags: ["cache"],
+      summary: "Clear every entry of the calling tenant",
+      security: tenantSecurity,
+      responses: { 204: { description: "Cleared" }, ...errors(401, 403, 429, 503) },
+    },
+    {
+      method: "post",
+      path: "/v1/batch",
+      tags: ["cache"],
+      summary: "Many gets, sets and deletes in one Redis round trip",
+      description: "Gets run first, then sets, then deletes. Scopes: read for gets, write for sets and deletes.",
+      security: tenantSecurity,
+      // Bounds as configured by default; a deployment's env may set others.
+      requestBody: jsonBody(batchBodySchema(effectiveLimits(envSchema.parse({})))),
+      responses: {
+        200: json(batchResponseSchema, "One result per operation, in request order"),
+        ...errors(400, 401, 403, 413, 415, 429),
+      },
+    },
+    {
+      method: "post",
+      path: "/v1/invalidate",
+      tags: ["cache"],
+      summary: "Invalidate every entry carrying one of the tags",
+      security: tenantSecurity,
+      requestBody: jsonBody(invalidateBodySchema),
+      responses: { 200: json(invalidateResponseSchema, "Invalidated"), ...errors(400, 401, 403, 413, 415, 429, 503) },
+    },
+    {
+      method: "get",
+      path: "/v1/stats",
+      tags: ["cache"],
+      summary: "The tenant's counters over all isolates",
+      security: tenantSecurity,
+      responses: { 200: json(statsResponseSchema, "Counters"), ...errors(401, 403, 429) },
+    },
+    {
+      method: "get",
+      path: "/v1/export",
+      tags: ["cache"],
+      summary: "A page of the tenant's live entries, as NDJSON",
+      description:
+        'One line per entry: {"key","value","encoding":"utf8"|"base64","contentType","ttl","swr","tags"}. Follow `X-Next-Cursor` until it is absent. Needs Redis (409 in memory-only mode). Scope: manage.',
+      security: tenantSecurity,
+      parameters: [
+        { name: "cursor", in: "query", schema: { type: "string" } },
+        {
+          name: "count",
+          in: "query",
+          description: "Entries wanted per page (1-1000)",
+          schema: { type: "integer", minimum: 1, maximum: 1000 },
+        },
+      ],
+      responses: {
+        200: {
+          description: "Entries, one JSON object per line",
+          headers: { "X-Next-Cursor": { description: "Where the next page starts; absent on the last page", schema: { type: "string" } } },
+          content: { "application/x-ndjson": { schema: { type: "string" } } },
+        },
+        ...errors(400, 401, 403, 409, 429, 503),
+      },
+    },
+  ];
+}

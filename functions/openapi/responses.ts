@@ -1,10 +1,10 @@
-import { resolver } from "hono-openapi";
 import type * as z from "zod";
 import { errorResponseSchema } from "../../shared/api-schemas";
+import type { ResponseDocs } from "./operation";
 
-export const json = (schema: z.ZodType, description: string) => ({
+export const json = (schema: z.ZodType, description: string): ResponseDocs => ({
   description,
-  content: { "application/json": { schema: resolver(schema) } },
+  content: { "application/json": { schema } },
 });
 
 const errorCases: Record<number, string> = {
@@ -22,13 +22,13 @@ const errorCases: Record<number, string> = {
 };
 
 /** The error responses an operation can give, all in the one error shape. */
-export function errors(...statuses: number[]) {
+export function errors(...statuses: number[]): Record<number, ResponseDocs> {
   return Object.fromEntries(statuses.map((status) => [status, json(errorResponseSchema, errorCases[status] ?? "Error")]));
 }
 
 export const jsonBody = (schema: z.ZodType) => ({
   required: true,
-  content: { "application/json": { schema: resolver(schema) } },
+  content: { "application/json": { schema } },
 });
 
 export const tenantSecurity = [{ tenantToken: [] }];
