@@ -17,7 +17,7 @@ import { apiHeaders } from "./middleware/api-headers";
 import { requestLog } from "./middleware/request-log";
 import { withServices } from "./middleware/services";
 import { tenantApi } from "./middleware/tenant-api";
-import { openApiDocument } from "./openapi/document";
+import { serveOpenApiDocument } from "./openapi/document";
 import { stats } from "./stats";
 import { tenantClear } from "./tenant-clear";
 import { warmPlans } from "./warm-plans";
@@ -50,7 +50,7 @@ export function buildApp() {
   app.route("/v1/export", exportEntries);
   app.route("/dashboard", dashboard);
 
-  app.get("/openapi.json", openApiDocument(app));
+  app.get("/openapi.json", serveOpenApiDocument);
   // The page loads its script from a CDN in the reader's browser; the Worker serves only HTML.
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "edge-cache API" }));
   return app;

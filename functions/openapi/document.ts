@@ -90,6 +90,3 @@ export function serveOpenApiDocument(c: Context<AppEnv>) {
   documentJson ??= JSON.stringify(buildOpenApiDocument());
   return c.body(documentJson, 200, { "Content-Type": "application/json" });
 }
-
-/** @deprecated The document no longer reads the app's routes: register `serveOpenApiDocument`. */
-export const openApiDocument = (_app?: unknown) => serveOpenApiDocument;
