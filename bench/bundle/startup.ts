@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Miniflare } from "miniflare";
+import { COMPATIBILITY_FLAGS } from "../http/serve.ts";
 import { median } from "../l1/median.ts";
 
 export interface StartupSample {
@@ -55,6 +56,7 @@ async function startOnce(workerCode: string, root: string, compatibilityDate: st
   // Node to find its imports, which adds hundreds of ms that no deployed Worker pays.
   const mf = new Miniflare({
     compatibilityDate,
+    compatibilityFlags: COMPATIBILITY_FLAGS,
     modulesRoot: root,
     modules: [
       { type: "ESModule", path: join(root, "startup-wrapper.js"), contents: WRAPPER },

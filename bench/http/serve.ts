@@ -9,6 +9,14 @@ import { childPids } from "./process-cpu.ts";
  */
 export const COMPATIBILITY_DATE = "2026-07-30";
 
+/** wrangler.toml's compatibility flags (e.g. `nodejs_als`), so the bench runs what deploys. */
+export const COMPATIBILITY_FLAGS = compatibilityFlagsOf(new URL("../../wrangler.toml", import.meta.url));
+
+function compatibilityFlagsOf(wranglerToml: URL): string[] {
+  const line = /^compatibility_flags\s*=\s*(\[.*\])\s*$/m.exec(readFileSync(wranglerToml, "utf8"));
+  return line?.[1] ? (JSON.parse(line[1]) as string[]) : [];
+}
+
 export interface ServedWorker {
   name: string;
   /** http://127.0.0.1:<port> */
@@ -42,6 +50,7 @@ export async function serveWorker(
     modulesRoot: dirname(scriptPath),
     modules: [{ type: "ESModule", path: scriptPath, contents: readFileSync(scriptPath, "utf8") }],
     compatibilityDate: COMPATIBILITY_DATE,
+    compatibilityFlags: COMPATIBILITY_FLAGS,
     bindings,
     host: "127.0.0.1",
     port: 0,

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS } from "../../bench/http/serve.ts";
 import { createClient, type EdgeCacheClient } from "../../client/index.ts";
 import { runCommand } from "../../dev/transfer/run-command.ts";
 
@@ -11,8 +12,6 @@ import { runCommand } from "../../dev/transfer/run-command.ts";
 // served by Miniflare on a loopback port) and the run's Redis behind the gateway. About 2 s.
 const REPO = resolve(import.meta.dirname, "../..");
 const ADMIN_TOKEN = `admin-${crypto.randomUUID()}`;
-// The newest date the workerd inside miniflare 4 accepts (wrangler.toml names a later one).
-const COMPATIBILITY_DATE = "2026-07-30";
 
 let mf: Miniflare;
 let url: string;
@@ -34,6 +33,7 @@ beforeAll(async () => {
     modulesRoot: REPO,
     modules: [{ type: "ESModule", path: join(REPO, "transfer-e2e-worker.js"), contents: bundle.outputFiles[0]?.text ?? "" }],
     compatibilityDate: COMPATIBILITY_DATE,
+    compatibilityFlags: COMPATIBILITY_FLAGS,
     bindings: {
       UPSTASH_REDIS_REST_URL: inject("gatewayUrl"),
       UPSTASH_REDIS_REST_TOKEN: inject("gatewayToken"),

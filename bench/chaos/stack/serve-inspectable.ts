@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import getPort from "get-port";
 import { Miniflare } from "miniflare";
-import { COMPATIBILITY_DATE } from "../../http/serve.ts";
+import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS } from "../../http/serve.ts";
 
 export interface InspectableWorker {
   /** http://127.0.0.1:<port> */
@@ -28,6 +28,7 @@ export async function serveInspectableWorker(
     modulesRoot: dirname(scriptPath),
     modules: [{ type: "ESModule", path: scriptPath, contents: readFileSync(scriptPath, "utf8") }],
     compatibilityDate: COMPATIBILITY_DATE,
+    compatibilityFlags: COMPATIBILITY_FLAGS,
     bindings,
     host: "127.0.0.1",
     port: 0,
