@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import { addCounters, emptyCounters, hitRatio } from "../shared/stats/counters";
-import { readFlushedCounters } from "../shared/stats/stats-reader";
+import { hitRatio } from "../shared/stats/counters";
+import { readTenantCounters } from "../shared/stats/tenant-counters";
 import type { AppEnv } from "./app-env";
 import { methodNotAllowed } from "./http/method-not-allowed";
 import { requireScope } from "./middleware/require-scope";
@@ -14,15 +14,8 @@ export const stats = new Hono<AppEnv>()
   .get("/", requireScope("manage"), async (c) => {
     const { redis, stats: buffer, store, config } = c.get("services");
     const tenant = c.get("tenant");
-    const counters = emptyCounters();
-    let complete = true;
-    if (redis) {
-      // services.redis fails fast while the circuit is open.
-      const flushed = await readFlushedCounters(redis, tenant).catch(() => undefined);
-      if (flushed) addCounters(counters, flushed);
-      else complete = false;
-    }
-    addCounters(counters, buffer.unflushed(tenant));
+    // services.redis fails fast while the circuit is open.
+    const { counters, complete } = await readTenantCounters(redis, buffer, tenant);
     return c.json({
       tenant,
       complete,

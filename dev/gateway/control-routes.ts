@@ -11,7 +11,8 @@ import type { Scope } from "./scopes.ts";
  * the data token never matches, and never subject to the faults it sets.
  *
  *   GET    /faults          faults in force
- *   POST   /faults          merge `{latencyMs, jitterMs, errorRate, errorStatus, hang, refuse, garbage}`
+ *   POST   /faults          merge `{latencyMs, jitterMs, errorRate, errorStatus, hang, refuse, garbage,
+ *                            resetAfterApply}`
  *   DELETE /faults          clear all
  *   GET    /counters        requests and commands received
  *   POST   /counters/reset  zero them

@@ -39,6 +39,10 @@ export async function handleDataRequest(
 
   const base64 = String(req.headers["upstash-encoding"] ?? "").toLowerCase() === "base64";
   const answer = await context.pool.withConnection((connection) => execute(connection, endpoint, commands, base64));
+  if (scope.faults.current.resetAfterApply) {
+    (req.socket as Socket).resetAndDestroy();
+    return;
+  }
   const wrote = commands.some((command) => !isReadOnly(command));
   const syncToken = wrote ? context.syncToken.advance() : context.syncToken.current;
   sendJson(res, answer.status, answer.body, { "upstash-sync-token": syncToken });

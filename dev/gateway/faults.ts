@@ -15,6 +15,11 @@ export interface Faults {
   refuse: boolean;
   /** Requests get 200 with a body that is not JSON. */
   garbage: boolean;
+  /**
+   * Commands run in Redis, then the connection is reset instead of answered: a reply lost on its
+   * way back. The client sees a failure for commands that were applied (and may retry them).
+   */
+  resetAfterApply: boolean;
 }
 
 export const noFaults: Faults = Object.freeze({
@@ -25,6 +30,7 @@ export const noFaults: Faults = Object.freeze({
   hang: false,
   refuse: false,
   garbage: false,
+  resetAfterApply: false,
 });
 
 /** What `POST /__control/faults` accepts: any subset, merged over the faults in force. */
@@ -37,6 +43,7 @@ export const faultsPatchSchema = z
     hang: z.boolean(),
     refuse: z.boolean(),
     garbage: z.boolean(),
+    resetAfterApply: z.boolean(),
   })
   .partial()
   .strict();

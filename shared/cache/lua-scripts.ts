@@ -130,6 +130,20 @@ return 1
 `,
 };
 
+/**
+ * KEYS: stats hash, then the marker of the reader's unconfirmed flush, if it has one. Returns the
+ * hash's fields and values, and 1 if the marker exists (that flush is already in the hash). One
+ * script, so the two describe one moment: no flush lands between them.
+ */
+export const readStatsScript: LuaScript = {
+  name: "read-stats",
+  source: `
+local applied = 0
+if KEYS[2] then applied = redis.call('EXISTS', KEYS[2]) end
+return {redis.call('HGETALL', KEYS[1]), applied}
+`,
+};
+
 const shaCache = new Map<string, string>();
 
 /** SHA-1 of the script source, as EVALSHA wants it. */

@@ -10,6 +10,18 @@ export interface StatsBufferOptions {
   now?: () => number;
 }
 
+/**
+ * What this isolate had not flushed when a read of Redis's counters began. Until it is closed, no
+ * flush of this isolate starts (tenant-counters.ts).
+ */
+export interface UnflushedRead {
+  /** The flush sent but not confirmed, whose marker tells whether Redis already counted it. */
+  readonly unconfirmedFlushId: string | undefined;
+  /** This isolate's counts Redis lacks, given whether the unconfirmed flush turned out applied. */
+  unflushed(tenant: TenantId, unconfirmedApplied: boolean): Counters;
+  close(): void;
+}
+
 interface Flush {
   id: string;
   deltas: Map<TenantId, Counters>;
@@ -20,6 +32,9 @@ interface Flush {
 // The flush marker lives this long in Redis; a flush retried later could count twice.
 const MARKER_TTL_SECONDS = 300;
 const GIVE_UP_AFTER_MS = 240_000;
+// A read holds flushes back while it runs; one never closed (its request cancelled) stops holding
+// after this long. Reads are bounded far below it by the Redis deadline.
+const MAX_HOLD_MS = 10_000;
 // Per-minute counters feed the hit-ratio-over-time view: a day of them, plus margin.
 const MINUTE_TTL_SECONDS = 25 * 3600;
 // Distinct keys whose reads one isolate tracks per tenant between flushes: hot keys show up
@@ -39,6 +54,7 @@ export class StatsBuffer {
   #unconfirmed: Flush | undefined;
   #inFlight: Promise<void> | undefined;
   #lastFlushAt: number;
+  readonly #reads = new Set<{ openedAt: number }>();
 
   constructor(options: StatsBufferOptions = {}) {
     this.#flushIntervalMs = options.flushIntervalMs ?? 5000;
@@ -78,14 +94,52 @@ export class StatsBuffer {
     return counters;
   }
 
+  /**
+   * Starts a read of Redis's counters to add this isolate's to. A flush in flight meanwhile is
+   * the unconfirmed one, whose marker the read checks; a new flush is held back until `close`, as
+   * it could land in Redis before the read and be counted twice.
+   */
+  openRead(): UnflushedRead {
+    const hold = { openedAt: this.#now() };
+    this.#reads.add(hold);
+    const flush = this.#unconfirmed;
+    return {
+      unconfirmedFlushId: flush?.id,
+      unflushed: (tenant, unconfirmedApplied) => {
+        const counters = emptyCounters();
+        const pending = this.#pending.get(tenant);
+        if (pending) addCounters(counters, pending);
+        const unconfirmed = unconfirmedApplied ? undefined : flush?.deltas.get(tenant);
+        if (unconfirmed) addCounters(counters, unconfirmed);
+        return counters;
+      },
+      close: () => {
+        this.#reads.delete(hold);
+      },
+    };
+  }
+
+  #heldByReads(): boolean {
+    const now = this.#now();
+    for (const hold of this.#reads) {
+      if (now - hold.openedAt < MAX_HOLD_MS) return true;
+      this.#reads.delete(hold);
+    }
+    return false;
+  }
+
   isFlushDue(): boolean {
-    if (this.#inFlight) return false;
+    if (this.#inFlight || this.#heldByReads()) return false;
     if (this.#pending.size === 0 && this.#pendingReads.size === 0 && !this.#unconfirmed) return false;
     return this.#now() - this.#lastFlushAt >= this.#flushIntervalMs;
   }
 
-  /** Writes what is pending; never throws (a failed flush stays queued for the next one). */
+  /**
+   * Writes what is pending; never throws (a failed flush stays queued for the next one). Does
+   * nothing while a read holds flushes back: the next due flush carries the counts.
+   */
   flush(runner: RedisRunner): Promise<void> {
+    if (!this.#inFlight && this.#heldByReads()) return Promise.resolve();
     this.#inFlight ??= this.#flush(runner).finally(() => {
       this.#inFlight = undefined;
     });

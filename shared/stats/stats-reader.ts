@@ -50,7 +50,7 @@ async function readHashes(runner: RedisRunner, keys: readonly string[]): Promise
   });
 }
 
-function toCounters(value: unknown): Counters {
+export function toCounters(value: unknown): Counters {
   const counters = emptyCounters();
   if (value === null || typeof value !== "object") return counters;
   const fields = Array.isArray(value) ? pairs(value) : Object.entries(value as Record<string, unknown>);

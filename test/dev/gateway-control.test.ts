@@ -73,6 +73,7 @@ describe("gateway control API", () => {
       hang: false,
       refuse: false,
       garbage: false,
+      resetAfterApply: false,
     });
   });
 

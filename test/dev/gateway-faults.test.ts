@@ -3,8 +3,10 @@ import { describe, expect, it } from "vitest";
 import { post } from "../helpers/node/http.ts";
 import { type GatewayUnderTest, scopedGateway, sharedGateway } from "../helpers/node/shared-gateway.ts";
 
+type FaultsPatch = Parameters<GatewayUnderTest["control"]["setFaults"]>[0] & { resetAfterApply?: boolean };
+
 /** Every test takes its own scope: faults set here never reach another test file's requests. */
-async function faultyGateway(faults: Parameters<GatewayUnderTest["control"]["setFaults"]>[0]): Promise<GatewayUnderTest> {
+async function faultyGateway(faults: FaultsPatch): Promise<GatewayUnderTest> {
   const gateway = await scopedGateway();
   await gateway.control.setFaults(faults);
   return gateway;
@@ -79,6 +81,19 @@ describe("gateway fault injection", () => {
     expect(answer.json).toBeUndefined();
     const client = new Redis({ url: gateway.url, token: gateway.token });
     await expect(client.get("anything")).rejects.toBeInstanceOf(errors.UpstashJSONParseError);
+  });
+
+  it("runs the commands, then resets the connection instead of answering, while resetAfterApply is set", async () => {
+    const gateway = await faultyGateway({ resetAfterApply: true });
+    const key = `reset-after-apply:${crypto.randomUUID()}`;
+    const failure = await post(`${gateway.url}/pipeline`, [["incr", key]], { token: gateway.token }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TypeError);
+
+    // The SDK takes the reset for a connection failure and sends the command again: it runs again.
+    const client = new Redis({ url: gateway.url, token: gateway.token, retry: { retries: 1, backoff: () => 0 } });
+    await expect(client.incr(key)).rejects.toThrow();
+    await gateway.control.clearFaults();
+    expect(await client.get(key)).toBe(3);
   });
 
   it("never applies faults to the control API", async () => {
