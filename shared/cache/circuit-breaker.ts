@@ -1,3 +1,5 @@
+import { RequestBudgetError } from "./request-budget";
+
 export type CircuitState = "closed" | "open" | "half-open";
 
 export interface CircuitBreakerOptions {
@@ -53,15 +55,24 @@ export class CircuitBreaker {
     if (this.#openedAt !== undefined || this.#failures >= this.#failureThreshold) this.#openedAt = this.#now();
   }
 
-  /** Runs `call` through the breaker; a refused call fails with CircuitOpenError without running. */
+  /**
+   * Runs `call` through the breaker; a refused call fails with CircuitOpenError without running.
+   * A call refused or cut short by its request's budget counts neither way: it says nothing about
+   * Redis (a probe it held is handed back for the next caller).
+   */
   async run<T>(call: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+    const probing = this.#openedAt !== undefined;
     if (!this.tryAcquire()) return { ok: false, error: new CircuitOpenError() };
     try {
       const value = await call();
       this.recordSuccess();
       return { ok: true, value };
     } catch (error) {
-      this.recordFailure();
+      if (error instanceof RequestBudgetError) {
+        if (probing) this.#probeInFlight = false;
+      } else {
+        this.recordFailure();
+      }
       return { ok: false, error };
     }
   }

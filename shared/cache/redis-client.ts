@@ -1,4 +1,5 @@
 import { Redis } from "@upstash/redis/cloudflare";
+import { currentRequestBudget, RequestBudgetError } from "./request-budget";
 import { StoreUnavailableError } from "./store";
 
 /**
@@ -31,7 +32,10 @@ export interface RedisRunner {
 export interface UpstashRunnerOptions {
   url: string;
   token: string;
-  /** Deadline for one request, retries included. */
+  /**
+   * Deadline for one request, retries included. On a request's path, a call waits at most what is
+   * left of that request's Redis budget (request-budget.ts) if that is shorter.
+   */
   timeoutMs: number;
   /** Retries after a connection failure (HTTP errors are never retried by the SDK). */
   retries: number;
@@ -60,7 +64,9 @@ export function createUpstashClient(options: UpstashRunnerOptions): UpstashClien
     // `retries: 0` is one attempt; `retry: false` would still make two.
     retry: { retries: options.retries, backoff: (attempt) => 25 * 2 ** attempt },
     // A function: one fresh signal per request. A fired plain signal would poison the client.
-    signal: () => AbortSignal.timeout(options.timeoutMs),
+    // It is called on the caller's path, so it sees the caller's request budget: the rate
+    // limiter, which uses the SDK directly, is bounded by it too.
+    signal: () => AbortSignal.timeout(Math.max(1, callTimeoutMs(options.timeoutMs))),
   });
 
   const runner: RedisRunner = {
@@ -100,14 +106,24 @@ export function createUpstashClient(options: UpstashRunnerOptions): UpstashClien
             break;
         }
       }
+      const budget = currentRequestBudget();
+      const timeoutMs = callTimeoutMs(options.timeoutMs, budget);
+      // Spent, or a call of this request already failed: straight to the caller's fallback.
+      if (timeoutMs <= 0) throw new RequestBudgetError(false);
       try {
-        const replies = await withDeadline(pipeline.exec({ keepErrors: true }), options.timeoutMs);
+        const replies = await withDeadline(pipeline.exec({ keepErrors: true }), timeoutMs);
         return replies.map((reply) =>
           reply.error === undefined || reply.error === null ? { ok: true, value: reply.result } : { ok: false, error: String(reply.error) },
         );
       } catch (error) {
+        budget?.fail();
+        const failure = describeFailure(error);
+        // Cut short by the request's budget: no verdict on Redis, so the breaker does not count
+        // it. A call that still waited half its own deadline does count: a hang must open the
+        // circuit even when every request reaches Redis with a little of its budget gone.
+        if (failure === "request timed out" && timeoutMs < options.timeoutMs / 2) throw new RequestBudgetError(true, { cause: error });
         // The SDK's messages echo the command, values included: never pass them on.
-        throw new StoreUnavailableError(describeFailure(error), { cause: error });
+        throw new StoreUnavailableError(failure, { cause: error });
       }
     },
   };
@@ -122,6 +138,11 @@ function describeFailure(error: unknown): string {
   }
   if (error instanceof StoreUnavailableError) return error.message;
   return "request failed";
+}
+
+/** The call's own deadline, or what is left of its request's budget when that is shorter. */
+function callTimeoutMs(ownMs: number, budget = currentRequestBudget()): number {
+  return budget ? Math.min(ownMs, budget.remainingMs()) : ownMs;
 }
 
 /** A second bound on top of the fetch signal: reading a body that never ends also counts. */

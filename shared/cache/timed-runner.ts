@@ -1,4 +1,5 @@
 import type { RedisRunner } from "./redis-client";
+import { RequestBudgetError } from "./request-budget";
 
 /** Reports how long each Redis request took, and whether it failed. */
 export function timedRunner(runner: RedisRunner, observe: (outcome: "ok" | "error", seconds: number) => void): RedisRunner {
@@ -10,7 +11,8 @@ export function timedRunner(runner: RedisRunner, observe: (outcome: "ok" | "erro
         observe("ok", (performance.now() - started) / 1000);
         return replies;
       } catch (error) {
-        observe("error", (performance.now() - started) / 1000);
+        // A call its request's budget refused never reached Redis: nothing to time.
+        if (!(error instanceof RequestBudgetError && !error.sent)) observe("error", (performance.now() - started) / 1000);
         throw error;
       }
     },

@@ -1,6 +1,7 @@
 import { Ratelimit } from "@upstash/ratelimit";
 import type { CircuitBreaker } from "../cache/circuit-breaker";
 import { RATE_LIMIT_REDIS_PREFIX } from "../cache/keys";
+import { currentRequestBudget } from "../cache/request-budget";
 import { LocalRateLimiter } from "./local-rate-limiter";
 
 export interface RateRule {
@@ -53,14 +54,23 @@ export class RateLimiter {
 
   async check(identifier: string, rule: RateRule): Promise<RateDecision> {
     const limiter = this.#limiterFor(rule);
-    if (!limiter || this.#breaker.state === "open") return this.#local.check(identifier, rule);
+    // Half-open too: the circuit's one probe belongs to the store call that follows, and a check
+    // waiting on a Redis that may still be down would only spend the request's budget.
+    if (!limiter || this.#breaker.state !== "closed") return this.#local.check(identifier, rule);
+    // The request's Redis budget (request-budget.ts) also bounds this check: the SDK client's
+    // signal waits at most what is left of it, and a check that fails spends it, so the store
+    // call after it goes straight to its fallback instead of waiting a deadline of its own.
+    const budget = currentRequestBudget();
+    if (budget && budget.remainingMs() <= 0) return this.#local.check(identifier, rule);
     try {
       const result = await limiter.limit(identifier);
-      if (result.reason === "timeout") return this.#local.check(identifier, rule);
-      return { allowed: result.success, limit: result.limit, remaining: result.remaining, resetAt: result.reset, scope: "global" };
+      if (result.reason !== "timeout")
+        return { allowed: result.success, limit: result.limit, remaining: result.remaining, resetAt: result.reset, scope: "global" };
     } catch {
-      return this.#local.check(identifier, rule);
+      // Falls through to the per-isolate window.
     }
+    budget?.fail();
+    return this.#local.check(identifier, rule);
   }
 
   #limiterFor(rule: RateRule): Ratelimit | undefined {

@@ -1,6 +1,7 @@
 import type { Entry } from "../cache/entry";
 import { type EntryKey, memoryKey, type TenantId } from "../cache/keys";
 import type { RedisRunner } from "../cache/redis-client";
+import { outsideRequestBudget } from "../cache/request-budget";
 import type { TieredStore } from "../cache/tiered-store";
 import type { UpstashStore } from "../cache/upstash-store";
 import type { TenantRecord } from "../tenants/tenant-record";
@@ -62,16 +63,19 @@ export class OriginReads {
 
   /** Refreshes a stale entry from its origin after the response (stale-while-revalidate). */
   refreshStale(key: EntryKey, current: Entry, tenant: TenantRecord, waitUntil: WaitUntil): void {
+    // Behind the response: per-call deadlines, not what is left of the reader's budget.
     waitUntil(
-      this.#targetFor(key)
-        .then((target) => (target ? this.#load(key, target, tenant, waitUntil, current) : undefined))
-        .catch(() => undefined),
+      outsideRequestBudget(() =>
+        this.#targetFor(key)
+          .then((target) => (target ? this.#load(key, target, tenant, waitUntil, current) : undefined))
+          .catch(() => undefined),
+      ),
     );
   }
 
   /** Sampled read counts for refresh-ahead; most reads cost nothing. */
   noteRead(key: EntryKey, waitUntil: WaitUntil): void {
-    waitUntil(recordAccess(this.#options.redis, key).catch(() => false));
+    waitUntil(outsideRequestBudget(() => recordAccess(this.#options.redis, key).catch(() => false)));
   }
 
   async #load(

@@ -3,6 +3,7 @@ import { createEntry, type Entry, isFresh } from "../cache/entry";
 import { type EntryKey, entryRedisKey, metaRedisKey, originLeaseRedisKey } from "../cache/keys";
 import { getEntryScript } from "../cache/lua-scripts";
 import type { RedisRunner } from "../cache/redis-client";
+import { notRedisTime, outsideRequestBudget } from "../cache/request-budget";
 import { runCalls } from "../cache/script-runner";
 import type { UpstashStore } from "../cache/upstash-store";
 import { acquireCall, type Lease, newLease, releaseLease } from "./lease";
@@ -59,6 +60,9 @@ const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resol
  * briefly and read what it wrote. Taking the lease and reading L2 is one request, so a caller
  * arriving just after the leader finished reads the entry instead of fetching again. Pair it
  * with SingleFlight so callers inside one isolate share one call.
+ *
+ * On a request's path its Redis calls share the request's budget (request-budget.ts); the
+ * origin fetch and the pauses between polls do not spend it.
  */
 export async function loadFromOrigin(options: LoadFromOriginOptions): Promise<LoadResult> {
   const now = options.now ?? Date.now;
@@ -73,7 +77,7 @@ export async function loadFromOrigin(options: LoadFromOriginOptions): Promise<Lo
 
   const deadline = now() + (options.waitMs ?? 3000);
   for (let delay = options.pollMs ?? 50; now() + delay <= deadline; delay *= 2) {
-    await (options.sleep ?? sleepFor)(delay);
+    await notRedisTime((options.sleep ?? sleepFor)(delay));
     const lookup = await options.store.get(options.key).catch(() => undefined);
     if (lookup && isFresh(lookup.entry, now())) return { status: "loaded", entry: lookup.entry, source: "l2" };
   }
@@ -102,15 +106,18 @@ async function fetchAndStore(options: LoadFromOriginOptions, lease: Lease | unde
   const now = options.now ?? Date.now;
   const { target, current } = options;
   try {
-    const result = await fetchOrigin(
-      { url: target.url, headers: target.headers, validators: current?.origin?.url === target.url ? current.origin : undefined },
-      {
-        isOriginAllowed: options.isOriginAllowed,
-        maxBytes: options.maxBytes,
-        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-        ...(options.retries !== undefined ? { retries: options.retries } : {}),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-      },
+    // The origin's time is not Redis time: on a request's path it does not spend its budget.
+    const result = await notRedisTime(
+      fetchOrigin(
+        { url: target.url, headers: target.headers, validators: current?.origin?.url === target.url ? current.origin : undefined },
+        {
+          isOriginAllowed: options.isOriginAllowed,
+          maxBytes: options.maxBytes,
+          ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+          ...(options.retries !== undefined ? { retries: options.retries } : {}),
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        },
+      ),
     );
     if (result.kind === "failed")
       return { status: "failed", reason: result.reason, ...(result.status ? { originStatus: result.status } : {}) };
@@ -140,7 +147,8 @@ async function fetchAndStore(options: LoadFromOriginOptions, lease: Lease | unde
 
 /** After the write, so waiters find the entry rather than a free lease; off the response path when it can be. */
 async function release(options: LoadFromOriginOptions, lease: Lease): Promise<void> {
-  const released = releaseLease(options.runner, lease).catch(() => false);
+  // Not bound by a request's budget: a lease left held would stall other isolates' reads until it expires.
+  const released = outsideRequestBudget(() => releaseLease(options.runner, lease).catch(() => false));
   if (options.waitUntil) options.waitUntil(released);
   else await released;
 }
