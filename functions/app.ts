@@ -14,6 +14,7 @@ import { invalidate } from "./invalidate";
 import { metrics } from "./metrics";
 import { adminAuth } from "./middleware/admin-auth";
 import { apiHeaders } from "./middleware/api-headers";
+import { requestBudget } from "./middleware/request-budget";
 import { requestLog } from "./middleware/request-log";
 import { withServices } from "./middleware/services";
 import { tenantApi } from "./middleware/tenant-api";
@@ -29,6 +30,12 @@ export function buildApp() {
   app.use(withServices);
   app.onError(renderError);
   app.notFound((c) => c.json(errorBody("not_found", "No such route"), 404));
+
+  // One Redis budget for the routes that answer from a round trip or two. Export pages, warm
+  // plans, admin, metrics and the dashboard make many calls on purpose, and a budget cutting a
+  // multi-step change (a token rotation) in half would do harm: they keep per-call deadlines.
+  // Registered before tenant auth, so a token re-verification shares the budget.
+  for (const path of ["/health", "/v1/cache", "/v1/cache/*", "/v1/batch", "/v1/invalidate", "/v1/stats"]) app.use(path, requestBudget);
 
   app.route("/health", health);
 

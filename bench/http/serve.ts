@@ -9,7 +9,7 @@ import { childPids } from "./process-cpu.ts";
  */
 export const COMPATIBILITY_DATE = "2026-07-30";
 
-/** wrangler.toml's compatibility flags (e.g. `nodejs_als`), so the bench runs what deploys. */
+/** wrangler.toml's compatibility flags (e.g. `nodejs_compat`), so the bench runs what deploys. */
 export const COMPATIBILITY_FLAGS = compatibilityFlagsOf(new URL("../../wrangler.toml", import.meta.url));
 
 function compatibilityFlagsOf(wranglerToml: URL): string[] {

@@ -1,6 +1,4 @@
 import { createMiddleware } from "hono/factory";
-import { withRequestBudget } from "../../shared/cache/request-budget";
-import { usesRedis } from "../../shared/env";
 import { errorBody } from "../../shared/errors";
 import { log } from "../../shared/log";
 import { servicesFor } from "../../shared/services";
@@ -17,18 +15,5 @@ export const withServices = createMiddleware<AppEnv>(async function withServices
     return c.json(errorBody("misconfigured", `edge-cache is misconfigured: ${result.problems.join("; ")}`), 500);
   }
   c.set("services", result.services);
-  const { config } = result.services;
-  if (!usesRedis(config) || !hasRequestBudget(c.req.path)) return next();
-  await withRequestBudget(config.L2_TIMEOUT_MS, next);
+  await next();
 });
-
-// The routes held to one Redis budget (shared/cache/request-budget.ts): those that answer from
-// a round trip or two and promise an answer within L2_TIMEOUT_MS. Export pages, warm plans,
-// admin, metrics and the dashboard make many calls on purpose, and a budget cutting a
-// multi-step change (a token rotation) in half would do harm: they keep per-call deadlines.
-const BUDGETED_PREFIXES = ["/v1/cache", "/v1/batch", "/v1/invalidate", "/v1/stats", "/health"];
-
-function hasRequestBudget(path: string): boolean {
-  for (const prefix of BUDGETED_PREFIXES) if (path.startsWith(prefix)) return true;
-  return false;
-}

@@ -1,5 +1,5 @@
 // The Workers types describe no node:* module. This is the part of AsyncLocalStorage the request
-// budget uses, as workerd provides it with the `nodejs_als` compatibility flag (wrangler.toml).
+// budget uses, as workerd provides it with the `nodejs_compat` compatibility flag (wrangler.toml).
 declare module "node:async_hooks" {
   export class AsyncLocalStorage<T> {
     getStore(): T | undefined;
