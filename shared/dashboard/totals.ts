@@ -1,7 +1,7 @@
 import type { TenantId } from "../cache/keys";
 import type { Services } from "../services";
-import { addCounters, type Counters, emptyCounters, hitRatio } from "../stats/counters";
-import { readFlushedCounters } from "../stats/stats-reader";
+import { type Counters, hitRatio } from "../stats/counters";
+import { readTenantCounters } from "../stats/tenant-counters";
 
 export interface TenantTotals {
   counters: Counters;
@@ -11,17 +11,10 @@ export interface TenantTotals {
 }
 
 /**
- * A tenant's counters over every isolate, computed as `GET /v1/stats` computes them (what was
- * flushed to Redis plus what this isolate holds unflushed), so the dashboard and the API agree.
+ * A tenant's counters over every isolate, read exactly as `GET /v1/stats` reads them (a flush
+ * whose answer was lost is counted once), so the dashboard and the API agree.
  */
 export async function readTenantTotals(services: Services, tenant: TenantId): Promise<TenantTotals> {
-  const counters = emptyCounters();
-  let complete = true;
-  if (services.redis) {
-    const flushed = await readFlushedCounters(services.redis, tenant).catch(() => undefined);
-    if (flushed) addCounters(counters, flushed);
-    else complete = false;
-  }
-  addCounters(counters, services.stats.unflushed(tenant));
+  const { counters, complete } = await readTenantCounters(services.redis, services.stats, tenant);
   return { counters, hitRatio: hitRatio(counters), complete };
 }

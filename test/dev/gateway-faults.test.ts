@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { post } from "../helpers/node/http.ts";
 import { type GatewayUnderTest, scopedGateway, sharedGateway } from "../helpers/node/shared-gateway.ts";
 
-type FaultsPatch = Parameters<GatewayUnderTest["control"]["setFaults"]>[0] & { resetAfterApply?: boolean };
+type FaultsPatch = Parameters<GatewayUnderTest["control"]["setFaults"]>[0];
 
 /** Every test takes its own scope: faults set here never reach another test file's requests. */
 async function faultyGateway(faults: FaultsPatch): Promise<GatewayUnderTest> {

@@ -25,6 +25,8 @@ export interface GatewayFaults {
   refuse: boolean;
   /** 200 with a body that is not JSON. */
   garbage: boolean;
+  /** The commands run, then the connection is reset instead of answered (a reply lost on its way back). */
+  resetAfterApply: boolean;
 }
 
 export type EndpointKind = "single" | "pipeline" | "multi-exec";

@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { TenantId } from "../../../shared/cache/keys";
 import type { RedisRunner } from "../../../shared/cache/redis-client";
@@ -7,19 +6,6 @@ import { StatsBuffer } from "../../../shared/stats/stats-buffer";
 import { readFlushedCounters } from "../../../shared/stats/stats-reader";
 import { readTenantCounters } from "../../../shared/stats/tenant-counters";
 import { cachePath, gatewayScope, redisRunner, testApp, uniqueTenant } from "../../helpers/worker/test-env";
-
-/**
- * Faults of one gateway scope, `resetAfterApply` included: the command runs in Redis, then its
- * connection is reset, as a reply lost on its way back.
- */
-async function setFaults(scope: string, faults: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${env.GATEWAY_CONTROL_URL}/faults?scope=${encodeURIComponent(scope)}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${env.GATEWAY_CONTROL_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify(faults),
-  });
-  if (!response.ok) throw new Error(`gateway control: ${response.status} ${await response.text()}`);
-}
 
 /**
  * Flushes once for a throwaway tenant, so Redis knows the flush script: a lost reply to the
@@ -37,14 +23,14 @@ function bufferWith(tenant: TenantId, sets: number, now?: () => number): StatsBu
 
 describe("a tenant's counters: Redis plus what this isolate has not flushed (finding 3 of bench/CHAOS.md)", () => {
   it("counts a flush once when Redis applied it but its answer was lost", async () => {
-    const { token } = await gatewayScope();
+    const { token, control } = await gatewayScope();
     const runner = redisRunner(token);
     const tenant = uniqueTenant();
     const buffer = bufferWith(tenant, 15);
     await loadFlushScript(runner);
-    await setFaults(token, { resetAfterApply: true });
+    await control.setFaults({ resetAfterApply: true });
     await buffer.flush(runner);
-    await setFaults(token, { resetAfterApply: false });
+    await control.setFaults({ resetAfterApply: false });
     expect(buffer.unflushed(tenant).sets).toBe(15);
     expect((await readFlushedCounters(runner, tenant)).sets).toBe(15);
     expect(await readTenantCounters(runner, buffer, tenant)).toMatchObject({ complete: true, counters: { sets: 15 } });
@@ -55,30 +41,30 @@ describe("a tenant's counters: Redis plus what this isolate has not flushed (fin
   });
 
   it("adds a failed flush that never reached Redis", async () => {
-    const { token } = await gatewayScope();
+    const { token, control } = await gatewayScope();
     const runner = redisRunner(token);
     const tenant = uniqueTenant();
     const buffer = bufferWith(tenant, 4);
-    await setFaults(token, { errorRate: 1 });
+    await control.setFaults({ errorRate: 1 });
     await buffer.flush(runner);
-    await setFaults(token, { errorRate: 0 });
+    await control.setFaults({ errorRate: 0 });
     buffer.add(tenant, "sets", 1);
     expect(await readTenantCounters(runner, buffer, tenant)).toMatchObject({ complete: true, counters: { sets: 5 } });
   });
 
   it("counts a flush in flight during the read once, whichever reaches Redis first", async () => {
-    const { token } = await gatewayScope();
+    const { token, control } = await gatewayScope();
     const runner = redisRunner(token);
     for (let round = 0; round < 5; round++) {
       const tenant = uniqueTenant();
       const buffer = bufferWith(tenant, 7);
-      await setFaults(token, { latencyMs: 20, jitterMs: 40 });
+      await control.setFaults({ latencyMs: 20, jitterMs: 40 });
       const flushing = buffer.flush(runner);
       const read = readTenantCounters(runner, buffer, tenant);
       buffer.add(tenant, "sets", 1);
       expect((await read).counters.sets).toBe(8);
       await flushing;
-      await setFaults(token, { latencyMs: 0, jitterMs: 0 });
+      await control.setFaults({ latencyMs: 0, jitterMs: 0 });
       expect((await readTenantCounters(runner, buffer, tenant)).counters.sets).toBe(8);
     }
   });
@@ -107,11 +93,11 @@ describe("a tenant's counters: Redis plus what this isolate has not flushed (fin
   });
 
   it("keeps only this isolate's counts, marked incomplete, when Redis cannot be read", async () => {
-    const { token } = await gatewayScope();
+    const { token, control } = await gatewayScope();
     const runner = redisRunner(token);
     const tenant = uniqueTenant();
     const buffer = bufferWith(tenant, 3);
-    await setFaults(token, { errorRate: 1 });
+    await control.setFaults({ errorRate: 1 });
     expect(await readTenantCounters(runner, buffer, tenant)).toMatchObject({ complete: false, counters: { sets: 3 } });
     expect(await readTenantCounters(undefined, buffer, tenant)).toMatchObject({ complete: true, counters: { sets: 3 } });
   });
@@ -119,7 +105,7 @@ describe("a tenant's counters: Redis plus what this isolate has not flushed (fin
 
 describe("GET /v1/stats after a flush whose answer was lost", () => {
   it("reports each write once, not once from Redis and again from this isolate", async () => {
-    const { token } = await gatewayScope();
+    const { token, control } = await gatewayScope();
     const app = await testApp({ tenants: 1, vars: { UPSTASH_REDIS_REST_TOKEN: token, STATS_FLUSH_INTERVAL_MS: "3600000" } });
     const alice = app.tenants[0] as NonNullable<(typeof app.tenants)[0]>;
     for (let i = 0; i < 15; i++) {
@@ -129,9 +115,9 @@ describe("GET /v1/stats after a flush whose answer was lost", () => {
     const services = servicesFor(app.env);
     if (!services.ok || !services.services.redis) throw new Error("no services");
     await loadFlushScript(redisRunner(token));
-    await setFaults(token, { resetAfterApply: true });
+    await control.setFaults({ resetAfterApply: true });
     await services.services.stats.flush(services.services.redis);
-    await setFaults(token, { resetAfterApply: false });
+    await control.setFaults({ resetAfterApply: false });
     expect((await readFlushedCounters(redisRunner(token), alice.tenant)).sets).toBe(15);
     const body = (await (await app.as(alice, "/v1/stats")).json()) as { complete: boolean; counters: { sets: number } };
     expect(body).toMatchObject({ complete: true, counters: { sets: 15 } });
