@@ -3,6 +3,11 @@ import { ApiError } from "../../shared/errors";
 import type { RateDecision, RateRule } from "../../shared/limits/rate-limiter";
 import type { AppEnv } from "../app-env";
 
+/** Whether the request's tenant or token has a rate limit at all. */
+export function hasRateLimit(c: Context<AppEnv>): boolean {
+  return Boolean(c.get("tenantRecord").limits.rateLimit || c.get("token").rateLimit);
+}
+
 /**
  * Per-tenant limits, and per-token ones where a token has its own. Applies only where a limit is
  * configured, so unlimited tenants pay no round trip. Headers follow the IETF RateLimit fields

@@ -9,7 +9,7 @@ import type { AppEnv } from "../app-env";
  * a JSON 500 naming each bad variable and what is wrong with it, never its value.
  */
 export const withServices = createMiddleware<AppEnv>(async function withServices(c, next) {
-  const result = await servicesFor(c.env);
+  const result = servicesFor(c.env);
   if (!result.ok) {
     log("info", "error", "invalid configuration", { requestId: c.get("requestId"), problems: result.problems });
     return c.json(errorBody("misconfigured", `edge-cache is misconfigured: ${result.problems.join("; ")}`), 500);
