@@ -42,11 +42,13 @@ function storedValueOf(raw: Buffer | null, tenant: string, key: string): StoredV
 export async function checkDurability(journal: Journal, redis: Redis, label: string): Promise<DurabilitySnapshot> {
   const checkStart = performance.timeOrigin + performance.now();
   const keys = [...journal.durableWrites.values()];
-  const issued = keys.map(({ tenant, key }) => journal.issuedSeq(tenant, key));
   await whenReady(redis);
   const pipeline = redis.pipeline();
   for (const { tenant, key } of keys) pipeline.getBuffer(entryKey(tenant, key));
   const replies = (await pipeline.exec()) ?? [];
+  // What Redis can hold was issued before the read finished, not before it began: writes issued
+  // while waiting for a restarted Redis may already be there.
+  const issued = keys.map(({ tenant, key }) => journal.issuedSeq(tenant, key));
 
   const snapshot: DurabilitySnapshot = {
     label,
