@@ -2,7 +2,6 @@ import { CircuitBreaker } from "./cache/circuit-breaker";
 import { guardedRunner } from "./cache/guarded-runner";
 import { MemoryStore } from "./cache/memory-store";
 import { createUpstashClient, type RedisRunner, type UpstashClient } from "./cache/redis-client";
-import { outsideRequestBudget } from "./cache/request-budget";
 import { TieredStore } from "./cache/tiered-store";
 import { timedRunner } from "./cache/timed-runner";
 import { UpstashStore } from "./cache/upstash-store";
@@ -82,7 +81,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     config,
     store,
     redis,
-    stats: new DetachedStatsBuffer({ flushIntervalMs: config.STATS_FLUSH_INTERVAL_MS, now }),
+    stats: new StatsBuffer({ flushIntervalMs: config.STATS_FLUSH_INTERVAL_MS, now }),
     tenants,
     tokens: new TokenService({
       registry: tenants,
@@ -95,17 +94,6 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     metrics,
     originReads,
   };
-}
-
-/**
- * A flush runs after the response (waitUntil) but is started by whichever request finds it due:
- * it must not inherit that request's Redis budget (a request that spent it would leave its
- * flush nothing), so it runs outside it with the per-call deadline.
- */
-class DetachedStatsBuffer extends StatsBuffer {
-  override flush(runner: RedisRunner): Promise<void> {
-    return outsideRequestBudget(() => super.flush(runner));
-  }
 }
 
 /**

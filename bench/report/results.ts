@@ -1,6 +1,7 @@
 import type { RunRecord } from "../http/run-types.ts";
 import type { CellSummary } from "../http/summary.ts";
 import type { Environment } from "../l1/results.ts";
+import type { BenchOptions } from "../options.ts";
 import type { BundleHeadline, L1Headline } from "./companions.ts";
 import type { Ratio } from "./ratios.ts";
 import type { TargetVerdict } from "./targets.ts";
@@ -11,13 +12,7 @@ export interface BenchResults {
   environment: Environment;
   versions: Record<string, string>;
   compatibilityDate: string;
-  method: {
-    durationSeconds: number;
-    warmupSeconds: number;
-    reps: number;
-    connections: number[];
-    latencyMs: number;
-    mixedKeyCount: number;
+  method: Pick<BenchOptions, "durationSeconds" | "warmupSeconds" | "reps" | "connections" | "latencyMs" | "mixedKeyCount"> & {
     valueBytes: number;
   };
   scenarios: { id: string; letter: string; label: string; worker: string }[];

@@ -129,8 +129,12 @@ function gunzip(value: Uint8Array): Uint8Array {
   return plainBytes(gunzipSync(value));
 }
 
-// zlib answers with a Buffer, which may be a view into a larger output chunk: a copy of exactly
-// its bytes keeps the L1's byte accounting true and hands out a plain Uint8Array.
+// zlib answers with a Buffer, which may be a view into a larger output chunk. A plain Uint8Array
+// over the same memory when it is not; a copy of exactly its bytes when it is, so an L1 entry
+// never keeps a larger buffer alive than its byte accounting says.
 function plainBytes(bytes: Uint8Array): Uint8Array {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) {
+    return new Uint8Array(bytes.buffer, 0, bytes.byteLength);
+  }
   return new Uint8Array(bytes);
 }

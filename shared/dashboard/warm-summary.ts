@@ -2,7 +2,7 @@ import type { TenantId } from "../cache/keys";
 import type { RedisRunner } from "../cache/redis-client";
 import type { WarmPlan } from "../warm/plan-schema";
 import { listPlans, listRuns } from "../warm/plan-store";
-import type { WarmError, WarmRunRecord } from "../warm/run-record";
+import type { WarmRunRecord } from "../warm/run-record";
 
 export interface WarmPlanSummary {
   name: string;
@@ -18,21 +18,24 @@ export interface WarmPlanSummary {
 export type WarmOutcome = "ok" | "partial" | "failed" | "resuming";
 
 /** One run, its chunks (which share a runId) added up. */
-export interface WarmRunSummary {
-  runId: string;
-  plan: string;
-  trigger: WarmRunRecord["trigger"];
-  startedAt: number;
-  endedAt: number;
-  total: number;
-  ok: number;
-  notModified: number;
-  failed: number;
-  skipped: number;
-  bytes: number;
+export interface WarmRunSummary
+  extends Pick<
+    WarmRunRecord,
+    | "runId"
+    | "plan"
+    | "trigger"
+    | "startedAt"
+    | "endedAt"
+    | "total"
+    | "ok"
+    | "notModified"
+    | "failed"
+    | "skipped"
+    | "bytes"
+    | "stoppedBy"
+    | "errors"
+  > {
   outcome: WarmOutcome;
-  stoppedBy?: WarmRunRecord["stoppedBy"];
-  errors: WarmError[];
 }
 
 export interface WarmSummary {

@@ -1,6 +1,7 @@
 import { statsFlushRedisKey, statsMinuteRedisKey, statsRedisKey, type TenantId, topKeysRedisKey } from "../cache/keys";
 import { flushStatsScript } from "../cache/lua-scripts";
 import type { RedisRunner } from "../cache/redis-client";
+import { outsideRequestBudget } from "../cache/request-budget";
 import { runCalls } from "../cache/script-runner";
 import { addCounters, COUNTER_NAMES, type CounterName, type Counters, emptyCounters } from "./counters";
 
@@ -137,10 +138,14 @@ export class StatsBuffer {
   /**
    * Writes what is pending; never throws (a failed flush stays queued for the next one). Does
    * nothing while a read holds flushes back: the next due flush carries the counts.
+   *
+   * A flush runs after the response (waitUntil) but is started by whichever request finds it
+   * due: it runs outside that request's Redis budget (a request that spent it would leave its
+   * flush nothing), with the per-call deadline.
    */
   flush(runner: RedisRunner): Promise<void> {
     if (!this.#inFlight && this.#heldByReads()) return Promise.resolve();
-    this.#inFlight ??= this.#flush(runner).finally(() => {
+    this.#inFlight ??= outsideRequestBudget(() => this.#flush(runner)).finally(() => {
       this.#inFlight = undefined;
     });
     return this.#inFlight;

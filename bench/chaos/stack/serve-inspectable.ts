@@ -1,8 +1,5 @@
-import { readFileSync } from "node:fs";
-import { dirname } from "node:path";
 import getPort from "get-port";
-import { Miniflare } from "miniflare";
-import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS } from "../../http/serve.ts";
+import { serveWorker } from "../../http/serve.ts";
 
 export interface InspectableWorker {
   /** http://127.0.0.1:<port> */
@@ -13,9 +10,8 @@ export interface InspectableWorker {
 }
 
 /**
- * The benchmark harness's serveWorker (bench/http/serve.ts), plus workerd's inspector: the only
- * view from outside into the isolate's heap. Same bundle-as-module loading, same compatibility
- * date; Miniflare directly on loopback, not `wrangler dev`.
+ * The benchmark harness's serveWorker (bench/http/serve.ts) with workerd's inspector open: the
+ * only view from outside into the isolate's heap.
  */
 export async function serveInspectableWorker(
   name: string,
@@ -23,17 +19,6 @@ export async function serveInspectableWorker(
   bindings: Record<string, string>,
 ): Promise<InspectableWorker> {
   const inspectorPort = await getPort({ host: "127.0.0.1" });
-  const mf = new Miniflare({
-    name,
-    modulesRoot: dirname(scriptPath),
-    modules: [{ type: "ESModule", path: scriptPath, contents: readFileSync(scriptPath, "utf8") }],
-    compatibilityDate: COMPATIBILITY_DATE,
-    compatibilityFlags: COMPATIBILITY_FLAGS,
-    bindings,
-    host: "127.0.0.1",
-    port: 0,
-    inspectorPort,
-  });
-  const url = await mf.ready;
-  return { url: url.origin, inspectorUrl: `ws://127.0.0.1:${inspectorPort}/core:user:${name}`, dispose: () => mf.dispose() };
+  const worker = await serveWorker(name, scriptPath, bindings, { inspectorPort });
+  return { url: worker.url, inspectorUrl: `ws://127.0.0.1:${inspectorPort}/core:user:${name}`, dispose: () => worker.dispose() };
 }
