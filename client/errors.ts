@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   "conflict",
   "precondition_failed",
   "payload_too_large",
+  "storage_full",
   "unsupported_media_type",
   "rate_limited",
   "origin_unavailable",

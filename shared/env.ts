@@ -27,9 +27,9 @@ export const envSchema = z
     RATE_LIMIT_TIMEOUT_MS: positiveInt(100),
     /** Subrequests one warm invocation may make: Redis requests and origin fetches, retries included. Workers Free allows 50. */
     WARM_SUBREQUEST_BUDGET: z.coerce.number().int().min(20).max(10_000).default(50),
-    /** Let tenants' origins be http, IP literals or loopback names: local development only. */
     /** Least severe log line written: debug, info (a line per request), warn, error, silent. */
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    /** Let tenants' origins be http, IP literals or loopback names: local development only. */
     ALLOW_PRIVATE_ORIGINS: z
       .enum(["true", "false"])
       .default("false")
@@ -48,6 +48,33 @@ export const envSchema = z
     CIRCUIT_FAILURE_THRESHOLD: positiveInt(3),
     CIRCUIT_COOLDOWN_MS: positiveInt(2000),
     STATS_FLUSH_INTERVAL_MS: positiveInt(5000),
+    /**
+     * Largest request body the L2 accepts (Upstash: 10 MB). A write whose encoded request would be
+     * larger is refused with 413 before anything is sent or stored.
+     */
+    L2_MAX_REQUEST_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .max(100_000_000)
+      .default(10_000_000),
+    /** Default L2 storage budget of a tenant, in bytes (approximate); a tenant's `limits.storageBytes` overrides it. */
+    TENANT_STORAGE_BYTES: positiveInt(256 * 1024 * 1024),
+    /** How long a delete's tombstone keeps a write created before the delete (delivered late) from bringing the key back. */
+    TOMBSTONE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+    /** Default caps on a tenant's warm plans; a tenant's `limits` may raise them up to the hard ceilings. */
+    WARM_MAX_PLANS: z.coerce.number().int().min(1).max(1000).default(50),
+    WARM_MAX_TARGETS_PER_PLAN: z.coerce.number().int().min(1).max(10_000).default(1000),
+    WARM_MAX_PLAN_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(4 * 1024 * 1024)
+      .default(256 * 1024),
+    /** Most plan runs one cron tick hands out (to the queue, or runs itself): a tick's cost is bounded by this, not by the number of plans. */
+    WARM_DISPATCH_PER_TICK: z.coerce.number().int().min(1).max(10_000).default(500),
+    /** Failed authentications one client may make per minute in one isolate before it is refused without any lookup. */
+    AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
   })
   .superRefine((env, ctx) => {
     if (env.EDGE_CACHE_STORE === "redis" && !env.UPSTASH_REDIS_REST_URL) {
@@ -62,6 +89,14 @@ export const envSchema = z
         code: "custom",
         path: ["UPSTASH_REDIS_REST_TOKEN"],
         message: "is required when UPSTASH_REDIS_REST_URL is set",
+      });
+    }
+    // A value is sent as base64 at worst (codec.ts), plus its header and the request's framing.
+    if (Math.ceil(env.MAX_VALUE_BYTES / 3) * 4 + 64 * 1024 > env.L2_MAX_REQUEST_BYTES) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["MAX_VALUE_BYTES"],
+        message: "encoded (base64) with its header, must fit in L2_MAX_REQUEST_BYTES",
       });
     }
     if (env.DEFAULT_TTL_SECONDS > env.MAX_TTL_SECONDS) {

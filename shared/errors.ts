@@ -22,6 +22,7 @@ export type ErrorCode =
   | "conflict"
   | "precondition_failed"
   | "payload_too_large"
+  | "storage_full"
   | "unsupported_media_type"
   | "rate_limited"
   | "origin_unavailable"

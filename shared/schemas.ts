@@ -23,7 +23,8 @@ export const contentTypeSchema = z
 function perLimits<T>(build: (limits: EffectiveLimits) => T): (limits: EffectiveLimits) => T {
   const built = new Map<string, T>();
   return (limits) => {
-    const key = JSON.stringify(limits);
+    // Only what the schemas use: tenants differ in budgets that no schema reads.
+    const key = `${limits.maxTtlSeconds}/${limits.defaultTtlSeconds}/${limits.maxSwrSeconds}`;
     let value = built.get(key);
     if (value === undefined) {
       value = build(limits);

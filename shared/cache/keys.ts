@@ -1,12 +1,14 @@
 /**
  * The only place that builds Redis keys. Layout, for tenant `t` and cache key `k`:
  *
- *   ec:t:e:k   an entry (the cache key's bytes follow the third colon unchanged)
+ *   ec:t:e:k   an entry or a delete's tombstone (the cache key's bytes follow the third colon unchanged)
  *   ec:t:m     the tenant's meta hash: write sequence, clear watermark, tag watermarks
+ *   ec:t:tg    when each tag watermark was raised, so old ones can be pruned
+ *   ec:t:u     the tenant's L2 storage use: a total and bytes by expiry minute (ec:t:ux orders them)
  *   ec:t:s     the tenant's aggregated stats
  *   ec:t:f:id  a stats flush marker
  *   ec:t:w…    warming: plans, their index, run history, cursors, leases, access counts
- *   ecsys:…    records that belong to no tenant (tenants, tokens), outside every tenant's space
+ *   ecsys:…    records that belong to no tenant (tenants, tokens, indexes), outside every tenant's space
  *
  * Tenant ids cannot contain `:`, so the tenant ends at the second colon and everything after
  * `ec:t:e:` is the key: two different (tenant, key) pairs never share a Redis key. Tenant ids
@@ -54,6 +56,21 @@ export function entryRedisKey({ tenant, key }: EntryKey): string {
 
 export function metaRedisKey(tenant: TenantId): string {
   return `${tenantRoot(tenant)}m`;
+}
+
+/** Sorted set: tag → when its watermark was last raised (epoch ms), for pruning old watermarks. */
+export function tagTimesRedisKey(tenant: TenantId): string {
+  return `${tenantRoot(tenant)}tg`;
+}
+
+/** Hash: `used` (bytes the tenant's entries hold in L2) and bytes expiring in each minute (field = epoch minute). */
+export function storageUsageRedisKey(tenant: TenantId): string {
+  return `${tenantRoot(tenant)}u`;
+}
+
+/** Sorted set of the epoch minutes that hold expiring bytes in the usage hash, oldest first. */
+export function storageExpiryRedisKey(tenant: TenantId): string {
+  return `${tenantRoot(tenant)}ux`;
 }
 
 export function statsRedisKey(tenant: TenantId): string {
@@ -113,6 +130,21 @@ export function originLeaseRedisKey({ tenant, key }: EntryKey): string {
   return `${tenantRoot(tenant)}ol:${key}`;
 }
 
+/** Sorted set of the tenant's plans by when each is next due (epoch ms). */
+export function warmDueRedisKey(tenant: TenantId): string {
+  return `${tenantRoot(tenant)}wd`;
+}
+
+/** Hash: cache key → the origin targets that name it (read-through looks one key up, never whole plans). */
+export function warmOriginIndexRedisKey(tenant: TenantId): string {
+  return `${tenantRoot(tenant)}wo`;
+}
+
+/** Hash: plan name → what read-through needs of the plan besides its targets (priority, lifetimes). */
+export function warmPlanMetaRedisKey(tenant: TenantId): string {
+  return `${tenantRoot(tenant)}wm`;
+}
+
 /** Sorted set of recently read keys that have an origin, scored by sampled reads. */
 export function accessCountsRedisKey(tenant: TenantId): string {
   return `${tenantRoot(tenant)}wa`;
@@ -132,8 +164,22 @@ export function tenantTokensRedisKey(tenant: TenantId): string {
 /** Prefix of the rate limiter's own keys (it appends `:<identifier>:…`). */
 export const RATE_LIMIT_REDIS_PREFIX = "ecsys:rl";
 
-/** Set of tenants that have warm plans, for the scheduled handler to visit. */
+/** Set of tenants that have warm plans. */
 export const WARM_TENANTS_REDIS_KEY = "ecsys:warm-tenants";
+
+/** Sorted set: tenant → when its earliest plan is next due (epoch ms). A cron tick reads only its head. */
+export const WARM_DUE_REDIS_KEY = "ecsys:warm-due";
+
+/** Sorted set: tenant → when refresh-ahead should next look at its hot keys (epoch ms). */
+export const REFRESH_DUE_REDIS_KEY = "ecsys:refresh-due";
+
+/**
+ * Set of who allows one browser origin: `t:<tenant>` for a tenant's own list, `k:<tenant>:<token id>`
+ * for a token's. A CORS preflight asks whether it exists: one lookup, however many tenants.
+ */
+export function corsOriginRedisKey(origin: string): string {
+  return `ecsys:cors:${origin}`;
+}
 
 /** The in-memory (L1) map key: the same injective layout, so L1 and L2 agree on identity. */
 export const memoryKey = entryRedisKey;

@@ -28,12 +28,25 @@ export const rateLimitSchema = z.strictObject({
   windowSeconds: z.number().int().min(1).max(86_400),
 });
 
-/** Per-tenant limits; each is capped by the deployment-wide maximum of the same name. */
+/** Hard ceilings on what an operator may raise a tenant's warm-plan caps to. */
+export const WARM_CEILINGS = { plans: 1000, targetsPerPlan: 10_000, planBytes: 4 * 1024 * 1024 } as const;
+
+/**
+ * Per-tenant limits. The value and lifetime limits are capped by the deployment-wide maximum of
+ * the same name. The storage budget and the warm-plan caps replace the deployment's defaults
+ * (TENANT_STORAGE_BYTES, WARM_MAX_*): an operator raises or lowers them per tenant, the warm caps
+ * up to WARM_CEILINGS.
+ */
 export const tenantLimitsSchema = z.strictObject({
   maxValueBytes: z.number().int().min(1).optional(),
   defaultTtlSeconds: z.number().int().min(1).optional(),
   maxTtlSeconds: z.number().int().min(1).optional(),
   rateLimit: rateLimitSchema.optional(),
+  /** Bytes the tenant's entries may hold in L2 (approximate: README, "Storage budget"). */
+  storageBytes: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  warmPlans: z.number().int().min(1).max(WARM_CEILINGS.plans).optional(),
+  warmTargetsPerPlan: z.number().int().min(1).max(WARM_CEILINGS.targetsPerPlan).optional(),
+  warmPlanBytes: z.number().int().min(1024).max(WARM_CEILINGS.planBytes).optional(),
 });
 
 export const tenantIdSchema = z
