@@ -140,6 +140,12 @@ export interface Stats {
   counters: Record<CounterName, number>;
   /** Hits over lookups; null before the first lookup. */
   hitRatio: number | null;
+  /**
+   * Bytes the tenant's entries hold in Redis (approximate) and its budget; writes past the budget
+   * reject with `storage_full`. `usedBytes` is null when Redis could not be read; both are null in
+   * memory-only mode.
+   */
+  storage: { usedBytes: number | null; budgetBytes: number | null };
   /** The tenant's share of the answering isolate's L1. */
   l1: { entries: number; bytes: number; isolateBudgetBytes: number };
 }

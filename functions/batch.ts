@@ -10,14 +10,18 @@ import { assertValidKey } from "./http/cache-key";
 import { limitsOf } from "./http/limits";
 import { methodNotAllowed } from "./http/method-not-allowed";
 import { readJsonWithLimit } from "./http/read-body";
+import { storageFull } from "./http/storage-full";
 import { parseOr400 } from "./http/validation";
 import { assertScope } from "./middleware/require-scope";
 
 const encoder = new TextEncoder();
 
-// Base64 grows values by 4/3, plus JSON framing per operation.
-const batchBodyLimit = (maxValueBytes: number, maxOperations: number) =>
-  Math.ceil((maxValueBytes * 4) / 3) * Math.min(maxOperations, 8) + 64 * 1024;
+// Base64 grows values by 4/3, plus JSON framing per operation. Never more than one request to
+// Redis may carry: a body past that is refused by its Content-Length (or as it streams past it),
+// before any of it is parsed, decoded or compressed, so an oversized batch costs the isolate
+// that every tenant shares almost nothing.
+const batchBodyLimit = (maxValueBytes: number, maxOperations: number, maxRequestBytes: number) =>
+  Math.min(Math.ceil((maxValueBytes * 4) / 3) * Math.min(maxOperations, 8) + 64 * 1024, maxRequestBytes);
 
 /**
  * POST /v1/batch: gets, then sets, then deletes, in one round trip to Redis. Results come back
@@ -28,7 +32,8 @@ export const batch = new Hono<AppEnv>()
     const { store, stats } = c.get("services");
     const limits = limitsOf(c);
     const tenant = c.get("tenant");
-    const raw = await readJsonWithLimit(c.req.raw, batchBodyLimit(limits.maxValueBytes, limits.maxBatchOperations));
+    const maxBody = batchBodyLimit(limits.maxValueBytes, limits.maxBatchOperations, c.get("services").config.L2_MAX_REQUEST_BYTES);
+    const raw = await readJsonWithLimit(c.req.raw, maxBody);
     const body = parseOr400(batchBodySchema(limits), raw, "invalid_body");
     const count = body.get.length + body.set.length + body.delete.length;
     if (count > limits.maxBatchOperations)
@@ -45,6 +50,7 @@ export const batch = new Hono<AppEnv>()
             type: "set",
             key: keyOf(tenant, set.key),
             entry: await entryOf(set, limits.maxValueBytes, now),
+            options: { storageBudgetBytes: limits.storageBytes },
           }),
         ),
       )),
@@ -53,7 +59,7 @@ export const batch = new Hono<AppEnv>()
     const results = await store.batch(operations);
 
     const getResults = body.get.map((key, i) => describeGet(key, results[i], now));
-    const setResults = body.set.map((set, i) => describeSet(set.key, results[body.get.length + i]));
+    const setResults = body.set.map((set, i) => describeSet(set.key, results[body.get.length + i], limits.storageBytes));
     const deleteResults = body.delete.map((key, i) => describeDelete(key, results[body.get.length + body.set.length + i]));
     for (const result of getResults)
       stats.add(
@@ -122,10 +128,14 @@ function describeGet(key: string, result: OperationResult | undefined, now: numb
   };
 }
 
-function describeSet(key: string, result: OperationResult | undefined) {
+function describeSet(key: string, result: OperationResult | undefined, storageBudgetBytes: number) {
   if (result?.type !== "set")
     return { key, status: "error" as const, error: { code: "store_unavailable", message: "Redis is unavailable" } };
   if (result.result.status === "exists") return { key, status: "exists" as const };
+  if (result.result.status === "over_budget") {
+    const { code, message } = storageFull(storageBudgetBytes);
+    return { key, status: "error" as const, error: { code, message } };
+  }
   return { key, status: "stored" as const, stored: result.result.durability, etag: result.result.entry.etag };
 }
 

@@ -9,6 +9,7 @@ import { limitsOf } from "./http/limits";
 import { methodNotAllowed } from "./http/method-not-allowed";
 import { readBodyWithLimit } from "./http/read-body";
 import { readEntry } from "./http/read-entry";
+import { storageFull } from "./http/storage-full";
 import { parseOr400 } from "./http/validation";
 import { assertScope } from "./middleware/require-scope";
 
@@ -41,8 +42,9 @@ export const cacheEntries = new Hono<AppEnv>()
       { value, contentType, ttlSeconds: lifetime.ttl, swrSeconds: lifetime.swr, tags: lifetime.tags },
       Date.now(),
     );
-    const result = await store.set(key, entry, { onlyIfAbsent });
+    const result = await store.set(key, entry, { onlyIfAbsent, storageBudgetBytes: limits.storageBytes });
     if (result.status === "exists") throw new ApiError(412, "precondition_failed", "An entry exists under this key (If-None-Match: *)");
+    if (result.status === "over_budget") throw storageFull(limits.storageBytes);
 
     stats.add(key.tenant, "sets");
     stats.add(key.tenant, "bytesIn", value.byteLength);

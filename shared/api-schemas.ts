@@ -70,6 +70,18 @@ export const statsResponseSchema = z
     complete: z.boolean().meta({ description: "false: Redis could not be read; only this isolate's counts are included" }),
     counters: countersSchema,
     hitRatio: z.number().nullable(),
+    storage: z
+      .object({
+        usedBytes: z
+          .number()
+          .nullable()
+          .meta({ description: "Bytes the tenant's entries hold in Redis (approximate); null when Redis could not be read" }),
+        budgetBytes: z
+          .number()
+          .nullable()
+          .meta({ description: "The tenant's Redis storage budget; writes past it answer 413 `storage_full`" }),
+      })
+      .meta({ description: "Both null in memory-only mode: there is no Redis to fill (the L1 has its own byte budget)" }),
     l1: z.object({ entries: z.number(), bytes: z.number(), isolateBudgetBytes: z.number() }),
   })
   .meta({ id: "Stats" });

@@ -6,7 +6,16 @@ export function toHex(bytes: Uint8Array): string {
   return hex;
 }
 
+// The runtime's own base64 (workerd has it; Node 24 does not yet): for 1 MiB, ~1 ms instead of
+// ~70 ms through String.fromCharCode and btoa, time in which the isolate serves no other tenant.
+interface NativeBase64 {
+  toBase64?: (this: Uint8Array) => string;
+}
+const nativeToBase64 = (Uint8Array.prototype as NativeBase64).toBase64;
+const nativeFromBase64 = (Uint8Array as { fromBase64?: (text: string) => Uint8Array }).fromBase64;
+
 export function toBase64(bytes: Uint8Array): string {
+  if (nativeToBase64) return nativeToBase64.call(bytes);
   let binary = "";
   // Spread in chunks: one call with a million arguments would overflow the stack.
   const chunk = 0x8000;
@@ -18,6 +27,7 @@ export function toBase64(bytes: Uint8Array): string {
 
 /** Throws on text that is not base64. */
 export function fromBase64(text: string): Uint8Array {
+  if (nativeFromBase64) return nativeFromBase64(text);
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { RequestTooLargeError } from "./cache/request-errors";
 import { StoreUnavailableError } from "./cache/store";
 import { log } from "./log";
 
@@ -56,6 +57,10 @@ export function renderError(err: Error, c: Context): Response {
     const res = c.json(errorBody(err.code, err.message), err.status);
     if (err.headers) for (const [k, v] of new Headers(err.headers)) res.headers.set(k, v);
     return res;
+  }
+  if (err instanceof RequestTooLargeError) {
+    const message = `The encoded request would be ${err.requestBytes} bytes; L2 accepts at most ${err.limitBytes}: send fewer or smaller values`;
+    return c.json(errorBody("payload_too_large", message), 413);
   }
   if (err instanceof StoreUnavailableError) {
     return c.json(errorBody("store_unavailable", "The cache store is unavailable; retry shortly"), 503, { "Retry-After": "1" });

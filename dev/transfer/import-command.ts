@@ -120,9 +120,18 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
 
 async function sendSets(client: TransferClient, sets: BatchSet[]): Promise<void> {
   const result = await client.batch({ set: sets });
+  // Resending cannot help a full storage budget: stop, naming it, rather than retry.
+  const full = result.set.find((set) => set.status === "error" && set.error.code === "storage_full");
+  if (full?.status === "error") throw new StorageFullError(full.error.message);
   const unsettled = result.set.filter((set) => set.status !== "stored" || set.stored !== "redis").length;
   // A set kept in one isolate's memory (202-style) is not an import; sets are idempotent, so resend them all.
   if (unsettled > 0) throw new UnsettledBatchError(`${unsettled} of ${sets.length} sets did not reach Redis`);
+}
+
+/** The tenant's storage budget is full: not retryable; the import stops at the batch it reached. */
+export class StorageFullError extends Error {
+  override readonly name = "StorageFullError";
+  readonly code = "storage_full";
 }
 
 function describe(error: unknown): string {

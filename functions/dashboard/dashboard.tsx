@@ -5,6 +5,7 @@ import { readDashboardSnapshot } from "../../shared/dashboard/dashboard-snapshot
 import { identifyViewer } from "../../shared/dashboard/viewer";
 import { type DashboardWindow, DEFAULT_WINDOW, isDashboardWindow } from "../../shared/dashboard/windows";
 import { ApiError } from "../../shared/errors";
+import { effectiveLimits } from "../../shared/limits/effective-limits";
 import { methodNotAllowed } from "../http/method-not-allowed";
 import type { DashboardEnv } from "./dashboard-env";
 import { renderDashboardError } from "./dashboard-errors";
@@ -41,19 +42,23 @@ dashboard.get("/", async function showDashboard(c) {
   }
   if (viewer.kind === "tenant") {
     if (asked && asked !== viewer.tenant.id) throw new ApiError(403, "forbidden", "This session can show its own tenant only");
-    const snapshot = await readDashboardSnapshot(services, viewer.tenant.id, { window });
+    const storageBudgetBytes = effectiveLimits(services.config, viewer.tenant.limits).storageBytes;
+    const snapshot = await readDashboardSnapshot(services, viewer.tenant.id, { window, storageBudgetBytes });
     const signedInAs = viewer.token.name ? `manage token “${viewer.token.name}”` : "manage token";
     return renderPage(c, <DashboardPage nonce={c.get("cspNonce")} snapshot={snapshot} signedInAs={signedInAs} />);
   }
-  const tenants = (await services.tenants.listTenants())
+  const records = await services.tenants.listTenants();
+  const tenants = records
     .map(({ id, name, status }) => ({ id, status, ...(name ? { name } : {}) }))
     .sort((a, b) => a.id.localeCompare(b.id));
   const listPage = (error?: string) => (
     <TenantListPage nonce={c.get("cspNonce")} tenants={tenants} window={window} signedInAs="admin" {...(error ? { error } : {})} />
   );
   if (!asked) return renderPage(c, listPage());
-  if (!tenants.some((tenant) => tenant.id === asked)) return renderPage(c, listPage("There is no tenant with that id."), 404);
-  const snapshot = await readDashboardSnapshot(services, asked, { window });
+  const record = records.find((tenant) => tenant.id === asked);
+  if (!record) return renderPage(c, listPage("There is no tenant with that id."), 404);
+  const storageBudgetBytes = effectiveLimits(services.config, record.limits).storageBytes;
+  const snapshot = await readDashboardSnapshot(services, asked, { window, storageBudgetBytes });
   return renderPage(c, <DashboardPage nonce={c.get("cspNonce")} snapshot={snapshot} signedInAs="admin" tenants={tenants} />);
 });
 dashboard.all("/", methodNotAllowed("GET"));

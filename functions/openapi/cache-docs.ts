@@ -1,4 +1,10 @@
-import { batchResponseSchema, invalidateResponseSchema, statsResponseSchema, storedResponseSchema } from "../../shared/api-schemas";
+import {
+  batchResponseSchema,
+  errorResponseSchema,
+  invalidateResponseSchema,
+  statsResponseSchema,
+  storedResponseSchema,
+} from "../../shared/api-schemas";
 import { envSchema } from "../../shared/env";
 import { effectiveLimits } from "../../shared/limits/effective-limits";
 import { batchBodySchema, invalidateBodySchema } from "../../shared/schemas";
@@ -54,7 +60,11 @@ export function cacheOperations(): OperationDocs[] {
       responses: {
         201: json(storedResponseSchema, "Stored in Redis"),
         202: json(storedResponseSchema, "Redis unavailable: stored in this isolate's memory only"),
-        ...errors(400, 401, 403, 412, 413, 429),
+        ...errors(400, 401, 403, 412, 429),
+        413: json(
+          errorResponseSchema,
+          "Over the value size limit (`payload_too_large`), or the write would take the tenant's entries in Redis past its storage budget (`storage_full`); nothing was stored",
+        ),
       },
     },
     {
@@ -78,6 +88,8 @@ export function cacheOperations(): OperationDocs[] {
       summary: "Delete a value (idempotent)",
       security: tenantSecurity,
       parameters: [keyParameter],
+      description:
+        "Leaves a tombstone for TOMBSTONE_SECONDS (default 300), so a write created before the delete but delivered after it does not bring the key back. Scope: write.",
       responses: { 204: { description: "Deleted, or was not there" }, ...errors(400, 401, 403, 429, 503) },
     },
     {
@@ -93,7 +105,8 @@ export function cacheOperations(): OperationDocs[] {
       path: "/v1/batch",
       tags: ["cache"],
       summary: "Many gets, sets and deletes in one Redis round trip",
-      description: "Gets run first, then sets, then deletes. Scopes: read for gets, write for sets and deletes.",
+      description:
+        "Gets run first, then sets, then deletes. A set that would take the tenant past its storage budget fails alone, with `storage_full`. Scopes: read for gets, write for sets and deletes.",
       security: tenantSecurity,
       // Bounds as configured by default; a deployment's env may set others.
       requestBody: jsonBody(batchBodySchema(effectiveLimits(envSchema.parse({})))),
@@ -116,6 +129,7 @@ export function cacheOperations(): OperationDocs[] {
       path: "/v1/stats",
       tags: ["cache"],
       summary: "The tenant's counters over all isolates",
+      description: "Also the tenant's Redis storage use against its budget, and its share of the answering isolate's L1. Scope: manage.",
       security: tenantSecurity,
       responses: { 200: json(statsResponseSchema, "Counters"), ...errors(401, 403, 429) },
     },

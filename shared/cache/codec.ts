@@ -1,20 +1,19 @@
-import { gunzipSync, gzipSync } from "node:zlib";
-import { fromBase64, toBase64, tryDecodeUtf8 } from "../encoding";
 import type { Entry } from "./entry";
+import { decodePayload, encodePayload, PAYLOAD_ENCODINGS, type PayloadEncoding } from "./payload-codec";
 
 /**
  * How an entry is laid out as one Redis string: a JSON header line, `\n`, then the payload.
  *
- *   {"v":7,"ct":"text/plain","et":"\"ab…\"","c":…,"f":…,"s":…,"t":["a"],"e":"t"}\n<payload>
+ *   {"v":7,"u":1,"ct":"text/plain","et":"\"ab…\"","c":…,"f":…,"s":…,"t":["a"],"e":"t"}\n<payload>
  *
  * The Upstash REST API carries UTF-8 JSON strings only, so the payload is the value itself when
- * it is valid UTF-8 (`e:"t"`), its base64 otherwise (`e:"b"`), or base64 of its gzip when that
- * is smaller (`e:"z"`). The Lua scripts read `v`, `t`, `c` and `n` from the header; `v` is
- * written first and by the script itself, so the header is sent without it. `n` is the writing
- * isolate's write order, which breaks ties between creation times (lua-scripts.ts, set-entry).
+ * it is valid UTF-8 and JSON-escaping it costs no more than base64 would (`e:"t"`), its base64
+ * otherwise (`e:"b"`), or base64 of its gzip when that is smaller (`e:"z"`). The Lua scripts read
+ * `v`, `u`, `t`, `c`, `n`, `s` and `d` from the header; `v` and `u` are written first and by the
+ * script itself, so the header is sent without them. `n` is the writing isolate's write order,
+ * which breaks ties between creation times (lua-scripts.ts, set-entry). A delete's tombstone is a
+ * header alone, `{"v":…,"u":1,"c":…,"n":…,"s":…,"d":1}\n`, and decodes as absent.
  */
-
-type PayloadEncoding = "t" | "b" | "z";
 
 interface Header {
   v: number;
@@ -42,15 +41,13 @@ export interface CodecOptions {
   compressionThresholdBytes: number;
 }
 
-const encoder = new TextEncoder();
-
 export interface EncodeContext {
   /** The writing isolate's count of its writes, for ordering writes created in the same millisecond. @default 0 */
   order?: number;
 }
 
 export async function encodeEntry(entry: Entry, options: CodecOptions, context: EncodeContext = {}): Promise<EncodedEntry> {
-  const { encoding, payload } = await encodePayload(entry.value, options);
+  const { encoding, payload } = encodePayload(entry.value, options.compressionThresholdBytes);
   const header: Omit<Header, "v"> = {
     ct: entry.contentType,
     et: entry.etag,
@@ -69,72 +66,69 @@ export class EntryCodecError extends Error {
   override name = "EntryCodecError";
 }
 
-export async function decodeEntry(raw: string): Promise<Entry> {
+/** What a Redis string under an entry key holds: an entry, or a delete's tombstone (absent). */
+export type StoredValue = { kind: "entry"; entry: Entry } | { kind: "tombstone" };
+
+/** Throws EntryCodecError for anything that is neither an entry nor a tombstone. */
+export async function decodeStoredValue(raw: string): Promise<StoredValue> {
   const newline = raw.indexOf("\n");
   if (newline < 0) throw new EntryCodecError("edge-cache: stored entry has no header line");
-  let header: Header;
+  let parsed: unknown;
   try {
-    header = JSON.parse(raw.slice(0, newline)) as Header;
+    parsed = JSON.parse(raw.slice(0, newline));
   } catch {
     throw new EntryCodecError("edge-cache: stored entry header is not JSON");
   }
-  const value = await decodePayload(raw.slice(newline + 1), header.e);
+  if (parsed === null || typeof parsed !== "object") throw new EntryCodecError("edge-cache: stored entry header is not an object");
+  if ((parsed as { d?: unknown }).d === 1) return { kind: "tombstone" };
+  const header = parsed as Header;
+  if (!isEntryHeader(header)) throw new EntryCodecError("edge-cache: stored entry header lacks a field or names an unknown encoding");
+  let value: Uint8Array;
+  try {
+    value = decodePayload(raw.slice(newline + 1), header.e);
+  } catch (error) {
+    throw new EntryCodecError("edge-cache: stored entry payload does not decode", { cause: error });
+  }
   return {
-    value,
-    contentType: header.ct,
-    etag: header.et,
-    createdAt: header.c,
-    freshUntil: header.f,
-    staleUntil: header.s,
-    tags: header.t,
-    version: header.v,
-    ...(header.o
-      ? {
-          origin: { url: header.o.u, ...(header.o.et ? { etag: header.o.et } : {}), ...(header.o.lm ? { lastModified: header.o.lm } : {}) },
-        }
-      : {}),
+    kind: "entry",
+    entry: {
+      value,
+      contentType: header.ct,
+      etag: header.et,
+      createdAt: header.c,
+      freshUntil: header.f,
+      staleUntil: header.s,
+      tags: header.t,
+      version: header.v,
+      ...(header.o
+        ? {
+            origin: {
+              url: header.o.u,
+              ...(header.o.et ? { etag: header.o.et } : {}),
+              ...(header.o.lm ? { lastModified: header.o.lm } : {}),
+            },
+          }
+        : {}),
+    },
   };
 }
 
-async function encodePayload(value: Uint8Array, options: CodecOptions): Promise<{ encoding: PayloadEncoding; payload: string }> {
-  const text = tryDecodeUtf8(value);
-  const plain = text === undefined ? { encoding: "b" as const, payload: toBase64(value) } : { encoding: "t" as const, payload: text };
-  if (value.byteLength < options.compressionThresholdBytes) return plain;
-  const compressed = toBase64(gzip(value));
-  // Text is stored as UTF-8 bytes: compare in the units Redis will hold.
-  const plainBytes = plain.encoding === "t" ? value.byteLength : plain.payload.length;
-  return compressed.length < plainBytes ? { encoding: "z", payload: compressed } : plain;
+/** An entry; a tombstone, like anything unreadable, is an EntryCodecError here. */
+export async function decodeEntry(raw: string): Promise<Entry> {
+  const stored = await decodeStoredValue(raw);
+  if (stored.kind === "tombstone") throw new EntryCodecError("edge-cache: stored value is a delete's tombstone, not an entry");
+  return stored.entry;
 }
 
-async function decodePayload(payload: string, encoding: PayloadEncoding): Promise<Uint8Array> {
-  switch (encoding) {
-    case "t":
-      return encoder.encode(payload);
-    case "b":
-      return fromBase64(payload);
-    case "z":
-      return gunzip(fromBase64(payload));
-    default:
-      throw new EntryCodecError(`edge-cache: unknown payload encoding ${JSON.stringify(encoding)}`);
-  }
-}
-
-// node:zlib's synchronous calls, not CompressionStream: for the small values a cache mostly holds,
-// piping through a stream and two Responses cost ~75 µs per call in workerd, zlib itself ~5-10.
-function gzip(value: Uint8Array): Uint8Array {
-  return plainBytes(gzipSync(value));
-}
-
-function gunzip(value: Uint8Array): Uint8Array {
-  return plainBytes(gunzipSync(value));
-}
-
-// zlib answers with a Buffer, which may be a view into a larger output chunk. A plain Uint8Array
-// over the same memory when it is not; a copy of exactly its bytes when it is, so an L1 entry
-// never keeps a larger buffer alive than its byte accounting says.
-function plainBytes(bytes: Uint8Array): Uint8Array {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) {
-    return new Uint8Array(bytes.buffer, 0, bytes.byteLength);
-  }
-  return new Uint8Array(bytes);
+function isEntryHeader(header: Header): boolean {
+  return (
+    typeof header.v === "number" &&
+    typeof header.ct === "string" &&
+    typeof header.et === "string" &&
+    typeof header.c === "number" &&
+    typeof header.f === "number" &&
+    typeof header.s === "number" &&
+    Array.isArray(header.t) &&
+    PAYLOAD_ENCODINGS.includes(header.e)
+  );
 }

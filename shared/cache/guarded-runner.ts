@@ -1,5 +1,6 @@
 import { type CircuitBreaker, CircuitOpenError } from "./circuit-breaker";
 import type { RedisRunner } from "./redis-client";
+import { RequestTooLargeError } from "./request-errors";
 import { StoreUnavailableError } from "./store";
 
 /**
@@ -11,7 +12,8 @@ export function guardedRunner(runner: RedisRunner, breaker: CircuitBreaker): Red
     async run(commands) {
       const result = await breaker.run(() => runner.run(commands));
       if (result.ok) return result.value;
-      if (result.error instanceof StoreUnavailableError) throw result.error;
+      // The caller's request is too large, not Redis unavailable: it answers 413, never 503.
+      if (result.error instanceof StoreUnavailableError || result.error instanceof RequestTooLargeError) throw result.error;
       throw new StoreUnavailableError(result.error instanceof CircuitOpenError ? "circuit open" : "request failed", {
         cause: result.error,
       });

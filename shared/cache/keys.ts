@@ -130,17 +130,24 @@ export function originLeaseRedisKey({ tenant, key }: EntryKey): string {
   return `${tenantRoot(tenant)}ol:${key}`;
 }
 
-/** Sorted set of the tenant's plans by when each is next due (epoch ms). */
+/** Sorted set of the tenant's plans by when each is next due (epoch ms); a claimed plan's due moves on by the claim's lease. */
 export function warmDueRedisKey(tenant: TenantId): string {
   return `${tenantRoot(tenant)}wd`;
 }
 
-/** Hash: cache key → the origin targets that name it (read-through looks one key up, never whole plans). */
+/**
+ * Hash: cache key → JSON list of the [plan, target index] pairs that name it. Read-through looks
+ * one key up with its targets' entries in the plan meta hash, never whole plans.
+ */
 export function warmOriginIndexRedisKey(tenant: TenantId): string {
   return `${tenantRoot(tenant)}wo`;
 }
 
-/** Hash: plan name → what read-through needs of the plan besides its targets (priority, lifetimes). */
+/**
+ * Hash: plan name → what read-through and dispatch need of the plan (priority, lifetimes, time
+ * rules, schedule); `plan/i` → target i's url or url template, headers, tags and lifetimes, kept
+ * once per target however many keys a template names.
+ */
 export function warmPlanMetaRedisKey(tenant: TenantId): string {
   return `${tenantRoot(tenant)}wm`;
 }
@@ -164,7 +171,7 @@ export function tenantTokensRedisKey(tenant: TenantId): string {
 /** Prefix of the rate limiter's own keys (it appends `:<identifier>:…`). */
 export const RATE_LIMIT_REDIS_PREFIX = "ecsys:rl";
 
-/** Set of tenants that have warm plans. */
+/** Set of tenants that have warm plans; the warm reindex pages through it. */
 export const WARM_TENANTS_REDIS_KEY = "ecsys:warm-tenants";
 
 /** Sorted set: tenant → when its earliest plan is next due (epoch ms). A cron tick reads only its head. */

@@ -1,16 +1,20 @@
 import { digestHex } from "../encoding";
+import { REAP_BEFORE_REFUSING, REAP_PER_WRITE, STORAGE_USAGE } from "./storage-usage-lua";
 
 /**
- * Server-side checks that make a read, write, clear or invalidation one command each.
+ * Server-side checks that make a read, write or delete one command each.
  *
- * Every tenant has a meta hash (keys.ts) holding `seq`, a counter bumped by each write, clear
- * and invalidation. An entry records the `seq` of its write as `v`. A clear stores its own seq
- * as `clear`; invalidating tag T stores it as `tag:T`. An entry is visible only while `v` is
- * above both watermarks, so clear and invalidate are O(1) and old entries expire by their TTL.
+ * Every tenant has a meta hash (keys.ts) holding `seq`, a counter bumped by each write, delete,
+ * clear and invalidation. An entry records the `seq` of its write as `v`. A clear stores its own
+ * seq as `clear`; invalidating tag T stores it as `tag:T` (watermark-scripts.ts). An entry is
+ * visible only while `v` is above both watermarks, so clear and invalidate are O(1) and old
+ * entries expire by their TTL. A delete leaves a tombstone (`"d":1`, no payload) that every
+ * reader treats as absent and that keeps a write created before the delete out (delete-entry).
  */
 
-// Shared by the read and the write. `header` decodes an entry's header line (nil when there is
-// none); `shown` says whether no clear or tag invalidation has hidden it since its write.
+// Shared by every entry script. `header` decodes an entry's header line (nil when there is
+// none); `shown` says whether no clear or tag invalidation has hidden it since its write;
+// `createdAfter` whether it was created after the operation (c, n) (set-entry explains).
 const VISIBLE = `
 local function header(raw)
   if not raw then return nil end
@@ -20,7 +24,7 @@ local function header(raw)
 end
 local function shown(h, meta)
   local fields = {'clear'}
-  for i, tag in ipairs(h.t) do fields[i + 1] = 'tag:' .. tag end
+  for i, tag in ipairs(h.t or {}) do fields[i + 1] = 'tag:' .. tag end
   local marks = redis.call('HMGET', meta, unpack(fields))
   for i = 1, #marks do
     if marks[i] and tonumber(marks[i]) >= h.v then return false end
@@ -29,8 +33,18 @@ local function shown(h, meta)
 end
 local function visible(raw, meta)
   local h = header(raw)
-  if h and shown(h, meta) then return h end
+  if h and h.d ~= 1 and shown(h, meta) then return h end
   return nil
+end
+local function createdAfter(h, c, n)
+  return c and h.c and (h.c > c or (h.c == c and (h.n or 0) > n))
+end
+-- The header is at the front: read a prefix rather than copy a value of up to megabytes into Lua.
+local function storedHeader(key)
+  local head = redis.call('GETRANGE', key, 0, 4095)
+  local h = header(head)
+  if not h and #head == 4096 then h = header(redis.call('GET', key)) end
+  return h
 end
 `;
 
@@ -41,8 +55,8 @@ export interface LuaScript {
 
 /**
  * KEYS: entry, meta. ARGV: the version the caller already holds, or 0.
- * Returns nil (absent or invalidated), the version as an integer (caller's copy is current),
- * or the raw entry.
+ * Returns nil (absent, deleted or invalidated), the version as an integer (caller's copy is
+ * current), or the raw entry.
  */
 export const getEntryScript: LuaScript = {
   name: "get-entry",
@@ -55,14 +69,18 @@ return raw
 `,
 };
 
-/** What the set script answers when Redis already holds a newer entry under the key. */
+/** What the set and delete scripts answer when Redis already holds an entry created later. */
 export const SUPERSEDED = -1;
+/** What the set script answers when the write would take the tenant over its storage budget. */
+export const OVER_BUDGET = -2;
 
 /**
- * KEYS: entry, meta. ARGV: header tail, payload, expiry in ms, '1' to store only if absent, the
- * entry's creation time (ms), its write order (below). Returns the entry's version; 0 when a
- * visible entry exists and only-if-absent was asked; SUPERSEDED when the entry Redis holds was
- * created later, in which case it stays.
+ * KEYS: entry, meta, storage usage, storage expiry minutes. ARGV: header tail, payload, expiry in
+ * ms, '1' to store only if absent, the entry's creation time (ms), its write order (below), the
+ * tenant's storage budget in bytes ('' = not enforced), now (ms), the entry's staleUntil (ms).
+ * Returns the entry's version; 0 when a visible entry exists and only-if-absent was asked;
+ * SUPERSEDED when the entry or tombstone Redis holds was created later, in which case it stays;
+ * OVER_BUDGET when the write would add bytes past the budget, in which case nothing is written.
  *
  * Writes are ordered by creation time, not by arrival: a request can reach Redis long after its
  * writer gave up on it (a timed-out HTTP request is not cancelled on the way), so arrival order
@@ -71,36 +89,67 @@ export const SUPERSEDED = -1;
  * writes created closer together than the clocks' skew (milliseconds) may be ordered either way.
  * That is acceptable: no client can order two writes that close either, since each takes a round
  * trip to the edge; whereas a late delivery can be hundreds of milliseconds behind. Within one
- * isolate, the write order (a counter of that isolate's writes, `n` in the header) breaks ties in
- * the same millisecond, so two writes one after the other from one isolate keep their order. On a
- * full tie (the same write sent twice by a transport retry) the incoming write is stored again.
- * The stored entry is compared even when a clear or tag has hidden it: it was written after the
- * incoming one was created, so the clear that hid it came after too.
+ * isolate, the write order (a counter of that isolate's writes and deletes, `n` in the header)
+ * breaks ties in the same millisecond, so two writes one after the other from one isolate keep
+ * their order. On a full tie (the same write sent twice by a transport retry) the incoming write
+ * is stored again. The stored entry is compared even when a clear or tag has hidden it: it was
+ * written after the incoming one was created, so the clear that hid it came after too. A
+ * tombstone is compared the same way, which is what keeps a deleted key deleted.
  */
 export const setEntryScript: LuaScript = {
   name: "set-entry",
-  source: `${VISIBLE}
--- The header is at the front: read a prefix rather than copy a value of up to megabytes into Lua.
-local head = redis.call('GETRANGE', KEYS[1], 0, 4095)
-local h = header(head)
-if not h and #head == 4096 then h = header(redis.call('GET', KEYS[1])) end
+  source: `${VISIBLE}${STORAGE_USAGE}
+local nowMinute = minuteOf(ARGV[8])
+reap(KEYS[3], KEYS[4], nowMinute, ${REAP_PER_WRITE})
+local h = storedHeader(KEYS[1])
 if h then
-  if ARGV[4] == '1' and shown(h, KEYS[2]) then return 0 end
-  local c, n = tonumber(ARGV[5]), tonumber(ARGV[6]) or 0
-  if c and h.c and (h.c > c or (h.c == c and (h.n or 0) > n)) then return ${SUPERSEDED} end
+  if ARGV[4] == '1' and h.d ~= 1 and shown(h, KEYS[2]) then return 0 end
+  if createdAfter(h, tonumber(ARGV[5]), tonumber(ARGV[6]) or 0) then return ${SUPERSEDED} end
 end
-local v = redis.call('HINCRBY', KEYS[2], 'seq', 1)
-redis.call('SET', KEYS[1], '{"v":' .. v .. ',' .. ARGV[1] .. '\\n' .. ARGV[2], 'PX', ARGV[3])
+local oldBytes, oldMinute = countedBytes(h, KEYS[1], KEYS[2], KEYS[3])
+local v = (tonumber(redis.call('HGET', KEYS[2], 'seq')) or 0) + 1
+local prefix = '{"v":' .. digits(v) .. ',"u":1,'
+local newBytes = #KEYS[1] + #prefix + #ARGV[1] + 1 + #ARGV[2]
+local budget = tonumber(ARGV[7])
+if budget and newBytes > oldBytes then
+  local function fits()
+    return (tonumber(redis.call('HGET', KEYS[3], 'used')) or 0) + newBytes - oldBytes <= budget
+  end
+  if not fits() then
+    if reap(KEYS[3], KEYS[4], nowMinute, ${REAP_BEFORE_REFUSING}) == 0 then return ${OVER_BUDGET} end
+    oldBytes, oldMinute = countedBytes(h, KEYS[1], KEYS[2], KEYS[3])
+    if not fits() then return ${OVER_BUDGET} end
+  end
+end
+redis.call('HINCRBY', KEYS[2], 'seq', 1)
+redis.call('SET', KEYS[1], prefix .. ARGV[1] .. '\\n' .. ARGV[2], 'PX', ARGV[3])
+recount(KEYS[3], KEYS[4], oldBytes, oldMinute, newBytes, minuteOf(ARGV[9]))
 return v
 `,
 };
 
-/** KEYS: meta. ARGV: field names to set to a fresh seq ('clear' or 'tag:<name>'). Returns it. */
-export const raiseWatermarksScript: LuaScript = {
-  name: "raise-watermarks",
-  source: `
-local v = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-for i = 1, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], v) end
+/**
+ * KEYS: entry, meta, storage usage, storage expiry minutes. ARGV: the delete's creation time
+ * (ms), its write order, the tombstone's lifetime (ms), now (ms). Replaces the entry with a
+ * tombstone, a header-only value that reads treat as absent and that refuses (set-entry) any
+ * write created before the delete, for as long as it lives. Returns its version, or SUPERSEDED
+ * when Redis holds an entry created after the delete (the delete came late), which stays: the
+ * delete happened, and was then overwritten. Never refused by the storage budget, though a
+ * tombstone counts in it while it lives.
+ */
+export const deleteEntryScript: LuaScript = {
+  name: "delete-entry",
+  source: `${VISIBLE}${STORAGE_USAGE}
+local now = tonumber(ARGV[4])
+reap(KEYS[3], KEYS[4], minuteOf(now), ${REAP_PER_WRITE})
+local h = storedHeader(KEYS[1])
+if h and createdAfter(h, tonumber(ARGV[1]), tonumber(ARGV[2]) or 0) then return ${SUPERSEDED} end
+local oldBytes, oldMinute = countedBytes(h, KEYS[1], KEYS[2], KEYS[3])
+local v = redis.call('HINCRBY', KEYS[2], 'seq', 1)
+local s = now + tonumber(ARGV[3])
+local tombstone = '{"v":' .. digits(v) .. ',"u":1,"c":' .. ARGV[1] .. ',"n":' .. ARGV[2] .. ',"s":' .. digits(s) .. ',"d":1}\\n'
+redis.call('SET', KEYS[1], tombstone, 'PX', ARGV[3])
+recount(KEYS[3], KEYS[4], oldBytes, oldMinute, #KEYS[1] + #tombstone, minuteOf(s))
 return v
 `,
 };
@@ -127,20 +176,6 @@ if #ARGV > last then
   redis.call('EXPIRE', KEYS[4], 86400)
 end
 return 1
-`,
-};
-
-/**
- * KEYS: stats hash, then the marker of the reader's unconfirmed flush, if it has one. Returns the
- * hash's fields and values, and 1 if the marker exists (that flush is already in the hash). One
- * script, so the two describe one moment: no flush lands between them.
- */
-export const readStatsScript: LuaScript = {
-  name: "read-stats",
-  source: `
-local applied = 0
-if KEYS[2] then applied = redis.call('EXISTS', KEYS[2]) end
-return {redis.call('HGETALL', KEYS[1]), applied}
 `,
 };
 

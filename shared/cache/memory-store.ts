@@ -31,6 +31,13 @@ export interface MemoryStoreOptions {
   budgetBytes?: number;
   /** Distinct invalidated tags remembered per tenant before falling back to a whole clear. @default 10000 */
   maxTagWatermarks?: number;
+  /**
+   * Tenants whose clear and tag watermarks are kept; past it, those raised longest ago are
+   * forgotten (see `#forgottenUpTo`). @default 10000
+   */
+  maxMarkedTenants?: number;
+  /** Tag watermarks kept over all tenants (up to 128 characters each), bounding their memory. @default 50000 */
+  maxTotalTagWatermarks?: number;
   now?: () => number;
 }
 
@@ -52,9 +59,20 @@ export interface MemoryUsage {
  */
 export class MemoryStore implements Store {
   readonly #cache: SieveCache<MemoryRecord>;
+  /** By tenant, least recently raised first. */
   readonly #marks = new Map<TenantId, TenantMarks>();
+  /**
+   * The highest watermark among forgotten marks. A record of a tenant with no marks kept that
+   * was stored at or before it counts as invalidated, so forgetting never resurrects a copy a
+   * clear or invalidation hid; the overreach costs a re-read from Redis (in memory-only mode,
+   * where L1 is the store, it drops copies early, as the byte budget may anyway).
+   */
+  #forgottenUpTo = 0;
+  #tagWatermarks = 0;
   readonly #usageByTenant = new Map<TenantId, { entries: number; bytes: number }>();
   readonly #maxTagWatermarks: number;
+  readonly #maxMarkedTenants: number;
+  readonly #maxTotalTagWatermarks: number;
   readonly #now: () => number;
   #seq = 0;
 
@@ -64,11 +82,18 @@ export class MemoryStore implements Store {
       onRemove: (_key, record, bytes) => this.#account(record.tenant, -1, -bytes),
     });
     this.#maxTagWatermarks = options.maxTagWatermarks ?? 10_000;
+    this.#maxMarkedTenants = options.maxMarkedTenants ?? 10_000;
+    this.#maxTotalTagWatermarks = options.maxTotalTagWatermarks ?? 50_000;
     this.#now = options.now ?? Date.now;
   }
 
   usage(): MemoryUsage {
     return { entries: this.#cache.size, bytes: this.#cache.bytes, budgetBytes: this.#cache.budgetBytes };
+  }
+
+  /** The clear and tag watermarks this isolate keeps, bounded by `maxMarkedTenants` and `maxTotalTagWatermarks`. */
+  watermarks(): { tenants: number; tags: number } {
+    return { tenants: this.#marks.size, tags: this.#tagWatermarks };
   }
 
   /** One tenant's share of this isolate's L1 (cleared or invalidated copies count until evicted). */
@@ -139,29 +164,48 @@ export class MemoryStore implements Store {
   async clear(tenant: TenantId): Promise<void> {
     const marks = this.#marksOf(tenant);
     marks.cleared = ++this.#seq;
+    this.#tagWatermarks -= marks.tags.size;
     marks.tags.clear();
   }
 
   async invalidateTags(tenant: TenantId, tags: readonly string[]): Promise<void> {
     const marks = this.#marksOf(tenant);
     const seq = ++this.#seq;
-    for (const tag of tags) marks.tags.set(tag, seq);
+    for (const tag of tags) {
+      if (!marks.tags.has(tag)) this.#tagWatermarks += 1;
+      marks.tags.set(tag, seq);
+    }
     // Forgetting tags could resurrect entries; clearing the tenant's copies is the safe overreach.
     if (marks.tags.size > this.#maxTagWatermarks) await this.clear(tenant);
+    this.#forgetOldMarks();
   }
 
+  /** The tenant's marks, moved to the back as the most recently raised (created if absent). */
   #marksOf(tenant: TenantId): TenantMarks {
     let marks = this.#marks.get(tenant);
-    if (!marks) {
-      marks = { cleared: 0, tags: new Map() };
-      this.#marks.set(tenant, marks);
-    }
+    if (marks) this.#marks.delete(tenant);
+    // New marks start at the floor: this tenant's records may be hidden by marks since forgotten.
+    else marks = { cleared: this.#forgottenUpTo, tags: new Map() };
+    this.#marks.set(tenant, marks);
+    this.#forgetOldMarks();
     return marks;
+  }
+
+  /** Forgets the marks raised longest ago while over a bound, never the tenant just raised. */
+  #forgetOldMarks(): void {
+    while (this.#marks.size > 1 && (this.#marks.size > this.#maxMarkedTenants || this.#tagWatermarks > this.#maxTotalTagWatermarks)) {
+      const [tenant, marks] = this.#marks.entries().next().value as [TenantId, TenantMarks];
+      let highest = marks.cleared;
+      for (const mark of marks.tags.values()) highest = Math.max(highest, mark);
+      this.#forgottenUpTo = Math.max(this.#forgottenUpTo, highest);
+      this.#tagWatermarks -= marks.tags.size;
+      this.#marks.delete(tenant);
+    }
   }
 
   #isInvalidated(tenant: TenantId, record: MemoryRecord): boolean {
     const marks = this.#marks.get(tenant);
-    if (!marks) return false;
+    if (!marks) return record.localSeq <= this.#forgottenUpTo;
     if (record.localSeq <= marks.cleared) return true;
     for (const tag of record.entry.tags) {
       const mark = marks.tags.get(tag);

@@ -1,5 +1,7 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import { currentRequestBudget, RequestBudgetError } from "./request-budget";
+import { RequestTooLargeError } from "./request-errors";
+import { oversizedRequestBytes, wireCommand } from "./request-size";
 import { StoreUnavailableError } from "./store";
 
 /**
@@ -24,7 +26,8 @@ export type RedisReply = { ok: true; value: unknown } | { ok: false; error: stri
 export interface RedisRunner {
   /**
    * Sends the commands in one HTTP request and returns one reply per command. A command's own
-   * error (e.g. NOSCRIPT) is a reply; a failed request throws StoreUnavailableError.
+   * error (e.g. NOSCRIPT) is a reply; a failed request throws StoreUnavailableError, and a
+   * request larger than the L2 accepts throws RequestTooLargeError without being sent.
    */
   run(commands: readonly RedisCommand[]): Promise<RedisReply[]>;
 }
@@ -39,6 +42,11 @@ export interface UpstashRunnerOptions {
   timeoutMs: number;
   /** Retries after a connection failure (HTTP errors are never retried by the SDK). */
   retries: number;
+  /**
+   * Largest JSON body sent (Upstash refuses larger requests). A larger one is refused before it
+   * is sent, with RequestTooLargeError. @default 10_000_000
+   */
+  maxRequestBytes?: number;
 }
 
 export interface UpstashClient {
@@ -69,8 +77,13 @@ export function createUpstashClient(options: UpstashRunnerOptions): UpstashClien
     signal: () => AbortSignal.timeout(Math.max(1, callTimeoutMs(options.timeoutMs))),
   });
 
+  const maxRequestBytes = options.maxRequestBytes ?? 10_000_000;
   const runner: RedisRunner = {
     async run(commands) {
+      // Checked here, where every request passes (store, stats, warming, a NOSCRIPT re-send):
+      // Upstash would answer an oversized one with an HTTP error, which reads as Redis failing.
+      const oversized = oversizedRequestBytes(commands.map(wireCommand), maxRequestBytes);
+      if (oversized !== undefined) throw new RequestTooLargeError(oversized, maxRequestBytes);
       const pipeline = redis.pipeline();
       for (const command of commands) {
         switch (command.op) {

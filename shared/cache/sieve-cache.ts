@@ -61,8 +61,12 @@ export class SieveCache<V> {
     return this.#map.has(key);
   }
 
-  /** Returns false, storing nothing, when the entry alone exceeds the budget. */
+  /**
+   * Returns false, storing nothing, when the entry alone exceeds the budget. Every entry weighs at
+   * least a byte, so the budget bounds the number of entries too, however many keys are written.
+   */
   set(key: string, value: V, bytes: number): boolean {
+    if (!(bytes >= 1)) throw new RangeError("edge-cache (sieve): an entry weighs at least one byte");
     const existing = this.#map.get(key);
     if (existing) this.#unlink(existing);
     if (bytes > this.budgetBytes) return false;

@@ -33,12 +33,22 @@ export interface Lookup {
 export interface SetOptions {
   /** Store only when no servable entry exists under the key. @default false */
   onlyIfAbsent?: boolean;
+  /**
+   * The tenant's L2 storage budget in bytes: a write that would add bytes past it is refused
+   * (`over_budget`). Tiers without a shared budget (L1) ignore it. Every L2 write is counted
+   * either way. @default undefined (not enforced)
+   */
+  storageBudgetBytes?: number;
 }
 
 /** Where a stored value lives: in Redis, or only in this isolate's memory. */
 export type Durability = "redis" | "memory";
 
-export type SetResult = { status: "stored"; durability: Durability; entry: Entry } | { status: "exists" };
+export type SetResult =
+  | { status: "stored"; durability: Durability; entry: Entry }
+  | { status: "exists" }
+  /** Refused by the tenant's L2 storage budget; nothing was written. */
+  | { status: "over_budget" };
 
 export type DeleteResult = { status: "deleted"; durability: Durability };
 

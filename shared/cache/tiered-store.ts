@@ -2,6 +2,8 @@ import type { CircuitBreaker } from "./circuit-breaker";
 import { type Entry, isServable } from "./entry";
 import { type EntryKey, memoryKey, type TenantId } from "./keys";
 import type { MemoryRecord, MemoryStore } from "./memory-store";
+import { RequestTooLargeError } from "./request-errors";
+import { RevalidationMarks } from "./revalidation-marks";
 import {
   type DeleteResult,
   type Lookup,
@@ -24,6 +26,16 @@ export interface TieredStoreOptions {
   l1MaxTtlMs: number;
   /** How long past its stale window an L1 copy is kept to serve while Redis fails. */
   l1GraceMs: number;
+  /**
+   * How long a revalidation in progress lets other readers be served the copy it checks. One
+   * still out after this was cancelled with its request: the copy is no longer served on its
+   * word, so it can never keep serving an entry deleted meanwhile. Set it to the longest a call
+   * can take (script-runner.ts `longestCallMs`).
+   * @default 2500 (two requests at the default 1000 ms L2 deadline, plus CPU time)
+   */
+  revalidationTimeoutMs?: number;
+  /** Revalidations in progress tracked at most; more go untracked (each reader asks Redis). @default 10000 */
+  maxRevalidations?: number;
   now?: () => number;
 }
 
@@ -40,7 +52,7 @@ export class TieredStore implements Store {
   readonly #l1MaxTtlMs: number;
   readonly #l1GraceMs: number;
   readonly #now: () => number;
-  readonly #revalidating = new Set<string>();
+  readonly #revalidating: RevalidationMarks;
 
   constructor(options: TieredStoreOptions) {
     this.l1 = options.l1;
@@ -49,6 +61,10 @@ export class TieredStore implements Store {
     this.#l1MaxTtlMs = options.l1MaxTtlMs;
     this.#l1GraceMs = options.l1GraceMs;
     this.#now = options.now ?? Date.now;
+    this.#revalidating = new RevalidationMarks({
+      timeoutMs: options.revalidationTimeoutMs ?? 2500,
+      maxMarks: options.maxRevalidations ?? 10_000,
+    });
   }
 
   async get(key: EntryKey): Promise<Lookup | undefined> {
@@ -62,10 +78,11 @@ export class TieredStore implements Store {
     // One revalidation per key at a time: while it is out, the copy it is checking keeps being
     // served (it is at most one round trip past its L1 bound). Nothing awaits another request's
     // I/O, which in Workers could cancel the waiter along with that request.
-    if (record && this.#revalidating.has(id) && isServable(record.entry, now)) return { entry: record.entry, tier: "l1", degraded: false };
+    if (record && this.#revalidating.isActive(id, now) && isServable(record.entry, now))
+      return { entry: record.entry, tier: "l1", degraded: false };
     const known = record?.durability === "redis" ? record.entry.version : 0;
-    if (record) this.#revalidating.add(id);
-    const answer = await this.breaker.run(() => l2.revalidate(key, known)).finally(() => this.#revalidating.delete(id));
+    const mark = record ? this.#revalidating.mark(id, now) : undefined;
+    const answer = await this.breaker.run(() => l2.revalidate(key, known)).finally(() => this.#revalidating.release(id, mark));
     if (!answer.ok) return this.#fallbackRead(record, now);
     const revalidation = answer.value;
     switch (revalidation.status) {
@@ -86,11 +103,16 @@ export class TieredStore implements Store {
   async set(key: EntryKey, entry: Entry, options: SetOptions = {}): Promise<SetResult> {
     const l2 = this.l2;
     if (!l2) return this.l1.set(key, entry, options);
-    const answer = await this.breaker.run(() => l2.set(key, entry, options));
+    // Checked before the breaker: a write Redis could never take is refused even while the circuit
+    // is open, rather than kept in memory as if Redis had only been unreachable.
+    const prepared = await l2.prepare([{ type: "set", key, entry, options }]);
+    const answer = await this.breaker.run(async () => setResultOf((await l2.runPrepared(prepared))[0]));
+    // A result other than "stored" (exists, or refused by Redis) leaves L1 as it was.
     if (answer.ok) {
       if (answer.value.status === "stored") this.remember(key, answer.value.entry, this.#now());
       return answer.value;
     }
+    if (answer.error instanceof RequestTooLargeError) throw answer.error;
     return this.#fallbackWrite(key, entry, options);
   }
 
@@ -99,7 +121,7 @@ export class TieredStore implements Store {
     const l2 = this.l2;
     if (!l2) return { status: "deleted", durability: "memory" };
     const answer = await this.breaker.run(() => l2.delete(key));
-    if (!answer.ok) throw asUnavailable(answer.error);
+    if (!answer.ok) throw asFailure(answer.error);
     return answer.value;
   }
 
@@ -108,7 +130,7 @@ export class TieredStore implements Store {
     const l2 = this.l2;
     if (!l2) return;
     const answer = await this.breaker.run(() => l2.clear(tenant));
-    if (!answer.ok) throw asUnavailable(answer.error);
+    if (!answer.ok) throw asFailure(answer.error);
   }
 
   async invalidateTags(tenant: TenantId, tags: readonly string[]): Promise<void> {
@@ -116,7 +138,7 @@ export class TieredStore implements Store {
     const l2 = this.l2;
     if (!l2) return;
     const answer = await this.breaker.run(() => l2.invalidateTags(tenant, tags));
-    if (!answer.ok) throw asUnavailable(answer.error);
+    if (!answer.ok) throw asFailure(answer.error);
   }
 
   async batch(operations: readonly Operation[]): Promise<OperationResult[]> {
@@ -140,7 +162,11 @@ export class TieredStore implements Store {
     });
 
     if (remote.length > 0) {
-      const answer = await this.breaker.run(() => l2.batch(remote.map((index) => operations[index] as Operation)));
+      // Encoded and size-checked before the breaker: see set.
+      const prepared = await l2.prepare(remote.map((index) => operations[index] as Operation));
+      const answer = await this.breaker.run(() => l2.runPrepared(prepared));
+      // Refused before anything was sent: the whole batch answers 413, and L1 is left untouched.
+      if (!answer.ok && answer.error instanceof RequestTooLargeError) throw answer.error;
       for (const [i, index] of remote.entries()) {
         const op = operations[index] as Operation;
         const result = answer.ok ? answer.value[i] : undefined;
@@ -214,6 +240,17 @@ export class TieredStore implements Store {
   }
 }
 
+/** The error a caller sees: a request too large stays one (413); the rest is Redis unavailable. */
+function asFailure(error: unknown): StoreUnavailableError | RequestTooLargeError {
+  return error instanceof RequestTooLargeError ? error : asUnavailable(error);
+}
+
 function asUnavailable(error: unknown): StoreUnavailableError {
   return error instanceof StoreUnavailableError ? error : new StoreUnavailableError("Redis is unavailable", { cause: error });
+}
+
+/** The one set's result, as UpstashStore.set unwraps it: an error result fails the call. */
+function setResultOf(result: OperationResult | undefined): SetResult {
+  if (result?.type === "set") return result.result;
+  throw result?.type === "error" ? result.error : new StoreUnavailableError("unexpected reply to set");
 }

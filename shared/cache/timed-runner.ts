@@ -1,5 +1,6 @@
 import type { RedisRunner } from "./redis-client";
 import { RequestBudgetError } from "./request-budget";
+import { RequestTooLargeError } from "./request-errors";
 
 /** Reports how long each Redis request took, and whether it failed. */
 export function timedRunner(runner: RedisRunner, observe: (outcome: "ok" | "error", seconds: number) => void): RedisRunner {
@@ -11,8 +12,9 @@ export function timedRunner(runner: RedisRunner, observe: (outcome: "ok" | "erro
         observe("ok", (performance.now() - started) / 1000);
         return replies;
       } catch (error) {
-        // A call its request's budget refused never reached Redis: nothing to time.
-        if (!(error instanceof RequestBudgetError && !error.sent)) observe("error", (performance.now() - started) / 1000);
+        // A call its request's budget or size refused never reached Redis: nothing to time.
+        const unsent = (error instanceof RequestBudgetError && !error.sent) || error instanceof RequestTooLargeError;
+        if (!unsent) observe("error", (performance.now() - started) / 1000);
         throw error;
       }
     },

@@ -1,8 +1,18 @@
-import { type CodecOptions, decodeEntry, encodeEntry } from "./codec";
+import { type CodecOptions, decodeStoredValue, encodeEntry } from "./codec";
 import type { Entry } from "./entry";
-import { type EntryKey, entryRedisKey, metaRedisKey, type TenantId } from "./keys";
-import { getEntryScript, raiseWatermarksScript, SUPERSEDED, setEntryScript } from "./lua-scripts";
+import {
+  type EntryKey,
+  entryRedisKey,
+  metaRedisKey,
+  storageExpiryRedisKey,
+  storageUsageRedisKey,
+  type TenantId,
+  tagTimesRedisKey,
+} from "./keys";
+import { deleteEntryScript, getEntryScript, OVER_BUDGET, SUPERSEDED, setEntryScript } from "./lua-scripts";
 import type { RedisReply, RedisRunner } from "./redis-client";
+import { RedisCommandError, RequestTooLargeError } from "./request-errors";
+import { oversizedRequestBytes, type WireCommand, wireCommand } from "./request-size";
 import { type Call, runCalls } from "./script-runner";
 import {
   type DeleteResult,
@@ -14,12 +24,32 @@ import {
   type Store,
   StoreUnavailableError,
 } from "./store";
+import { clearTenantScript, raiseWatermarksScript } from "./watermark-scripts";
+
+/** The longest an entry lives under the default limits (MAX_TTL + MAX_SWR + L1_GRACE), plus an hour of clock skew. */
+const DEFAULT_WATERMARK_RETENTION_MS = (30 * 86_400 + 86_400 + 300 + 3600) * 1000;
 
 export interface UpstashStoreOptions {
   runner: RedisRunner;
   codec: CodecOptions;
   /** @default Date.now */
   now?: () => number;
+  /** How long a delete's tombstone keeps a write created before the delete out (TOMBSTONE_SECONDS). @default 300_000 */
+  tombstoneMs?: number;
+  /**
+   * How long a tag watermark is kept after it was last raised: at least the longest an entry can
+   * live, in Redis and then in an L1, plus clock skew (watermark-scripts.ts).
+   * @default the longest lifetime under the default limits, plus an hour
+   */
+  watermarkRetentionMs?: number;
+  /** Largest request the L2 accepts (L2_MAX_REQUEST_BYTES): a batch over it is refused by `prepare`. @default 10_000_000 */
+  maxRequestBytes?: number;
+}
+
+/** A batch encoded and checked against the request limit, ready to send: `UpstashStore.prepare`. */
+export interface PreparedBatch {
+  readonly operations: readonly Operation[];
+  readonly calls: readonly Call[];
 }
 
 /** What Redis holds under a key, relative to a version the caller already has. */
@@ -30,13 +60,19 @@ export class UpstashStore implements Store {
   readonly #runner: RedisRunner;
   readonly #codec: CodecOptions;
   readonly #now: () => number;
-  /** This isolate's writes, counted: orders two writes created in the same millisecond. */
+  readonly #tombstoneMs: number;
+  readonly #watermarkRetentionMs: number;
+  readonly #maxRequestBytes: number;
+  /** This isolate's writes and deletes, counted: orders two of them created in the same millisecond. */
   #writeOrder = 0;
 
   constructor(options: UpstashStoreOptions) {
     this.#runner = options.runner;
     this.#codec = options.codec;
     this.#now = options.now ?? Date.now;
+    this.#tombstoneMs = options.tombstoneMs ?? 300_000;
+    this.#watermarkRetentionMs = options.watermarkRetentionMs ?? DEFAULT_WATERMARK_RETENTION_MS;
+    this.#maxRequestBytes = options.maxRequestBytes ?? 10_000_000;
   }
 
   async get(key: EntryKey): Promise<Lookup | undefined> {
@@ -49,6 +85,7 @@ export class UpstashStore implements Store {
     return unwrap(result, "set").result;
   }
 
+  /** Taken as created now, like a write: a write created earlier and delivered later stays out. */
   async delete(key: EntryKey): Promise<DeleteResult> {
     const [result] = await this.batch([{ type: "delete", key }]);
     return unwrap(result, "delete").result;
@@ -60,21 +97,40 @@ export class UpstashStore implements Store {
     const value = expectOk(reply);
     if (value === null || value === undefined) return { status: "absent" };
     if (typeof value === "number") return value === knownVersion ? { status: "unchanged" } : { status: "absent" };
-    const entry = await decodeEntry(String(value)).catch(() => undefined);
-    if (!entry) throw new StoreUnavailableError("revalidate failed: stored entry is unreadable");
-    return { status: "changed", entry };
+    const stored = await decodeStoredValue(String(value)).catch(() => undefined);
+    if (!stored) throw new RedisCommandError("revalidate failed: stored entry is unreadable");
+    return stored.kind === "entry" ? { status: "changed", entry: stored.entry } : { status: "absent" };
   }
 
   async batch(operations: readonly Operation[]): Promise<OperationResult[]> {
-    if (operations.length === 0) return [];
+    return this.runPrepared(await this.prepare(operations));
+  }
+
+  /**
+   * Encodes a batch and refuses it with RequestTooLargeError when its request would be over the
+   * limit. Apart from sending, so a caller can refuse an oversized write even when it would not
+   * send it (an open circuit): a write Redis could never take must not be kept in memory instead.
+   */
+  async prepare(operations: readonly Operation[]): Promise<PreparedBatch> {
     const now = this.#now();
     const calls = await Promise.all(operations.map((op) => this.#toCall(op, now)));
+    if (operations.some((op) => op.type === "set")) {
+      const requestBytes = oversizedRequestBytes(calls.map(wireSizeOf), this.#maxRequestBytes);
+      if (requestBytes !== undefined) throw new RequestTooLargeError(requestBytes, this.#maxRequestBytes);
+    }
+    return { operations, calls };
+  }
+
+  async runPrepared({ operations, calls }: PreparedBatch): Promise<OperationResult[]> {
+    if (operations.length === 0) return [];
     const replies = await runCalls(this.#runner, calls);
     return Promise.all(operations.map((op, index) => this.#toResult(op, replies[index])));
   }
 
   async clear(tenant: TenantId): Promise<void> {
-    await this.#raise(tenant, ["clear"]);
+    const keys = [metaRedisKey(tenant), tagTimesRedisKey(tenant), storageUsageRedisKey(tenant), storageExpiryRedisKey(tenant)];
+    const [reply] = await runCalls(this.#runner, [{ script: clearTenantScript, keys, args: [] }]);
+    expectOk(reply);
   }
 
   async invalidateTags(tenant: TenantId, tags: readonly string[]): Promise<void> {
@@ -85,8 +141,11 @@ export class UpstashStore implements Store {
       );
   }
 
-  async #raise(tenant: TenantId, fields: string[]): Promise<void> {
-    const [reply] = await runCalls(this.#runner, [{ script: raiseWatermarksScript, keys: [metaRedisKey(tenant)], args: fields }]);
+  /** Raises watermark fields of the meta hash (`tag:<name>`, or any other kind), pruning aged-out ones. */
+  async #raise(tenant: TenantId, fields: readonly string[]): Promise<void> {
+    const args = [String(this.#now()), String(this.#watermarkRetentionMs), ...fields];
+    const keys = [metaRedisKey(tenant), tagTimesRedisKey(tenant)];
+    const [reply] = await runCalls(this.#runner, [{ script: raiseWatermarksScript, keys, args }]);
     expectOk(reply);
   }
 
@@ -95,14 +154,19 @@ export class UpstashStore implements Store {
       case "get":
         return getCall(op.key, 0);
       case "delete":
-        return { op: "del", keys: [entryRedisKey(op.key)] };
+        return {
+          script: deleteEntryScript,
+          keys: entryKeys(op.key),
+          args: [String(now), String(++this.#writeOrder), String(this.#tombstoneMs), String(now)],
+        };
       case "set": {
         const order = ++this.#writeOrder;
         const encoded = await encodeEntry(op.entry, this.#codec, { order });
         const expiresInMs = Math.max(1, op.entry.staleUntil - now);
+        const budget = op.options?.storageBudgetBytes;
         return {
           script: setEntryScript,
-          keys: [entryRedisKey(op.key), metaRedisKey(op.key.tenant)],
+          keys: entryKeys(op.key),
           args: [
             encoded.headerTail,
             encoded.payload,
@@ -110,6 +174,9 @@ export class UpstashStore implements Store {
             op.options?.onlyIfAbsent ? "1" : "0",
             String(op.entry.createdAt),
             String(order),
+            budget === undefined ? "" : String(budget),
+            String(now),
+            String(op.entry.staleUntil),
           ],
         };
       }
@@ -117,28 +184,45 @@ export class UpstashStore implements Store {
   }
 
   async #toResult(op: Operation, reply: RedisReply | undefined): Promise<OperationResult> {
-    if (!reply?.ok) return { type: "error", error: new StoreUnavailableError(`${op.type} failed: ${redisErrorKind(reply)}`) };
+    if (!reply?.ok) return { type: "error", error: replyError(`${op.type} failed`, reply) };
     switch (op.type) {
       case "get": {
         if (reply.value === null || reply.value === undefined) return { type: "get", lookup: undefined };
-        const entry = await decodeEntry(String(reply.value)).catch(() => undefined);
-        if (!entry) return { type: "error", error: new StoreUnavailableError("get failed: stored entry is unreadable") };
-        return { type: "get", lookup: entry.staleUntil > this.#now() ? { entry, tier: "l2", degraded: false } : undefined };
+        const stored = await decodeStoredValue(String(reply.value)).catch(() => undefined);
+        if (!stored) return { type: "error", error: new RedisCommandError("get failed: stored entry is unreadable") };
+        if (stored.kind === "tombstone" || stored.entry.staleUntil <= this.#now()) return { type: "get", lookup: undefined };
+        return { type: "get", lookup: { entry: stored.entry, tier: "l2", degraded: false } };
       }
       case "set": {
         const version = Number(reply.value);
         if (version === 0) return { type: "set", result: { status: "exists" } };
-        // Redis holds an entry created after this one (lua-scripts.ts): the write is answered as
-        // stored and then overwritten. Version 0 marks a copy Redis does not hold, so an L1 that
-        // keeps it asks Redis again at its next check and gets the newer entry.
+        if (version === OVER_BUDGET) return { type: "set", result: { status: "over_budget" } };
+        // Redis holds an entry or tombstone created after this one (lua-scripts.ts): the write is
+        // answered as stored and then overwritten. Version 0 marks a copy Redis does not hold, so
+        // an L1 that keeps it asks Redis again at its next check and gets what Redis holds.
         if (version === SUPERSEDED)
           return { type: "set", result: { status: "stored", durability: "redis", entry: { ...op.entry, version: 0 } } };
         return { type: "set", result: { status: "stored", durability: "redis", entry: { ...op.entry, version } } };
       }
       case "delete":
+        // SUPERSEDED too: the key was deleted, then overwritten by a write created after the delete.
         return { type: "delete", result: { status: "deleted", durability: "redis" } };
     }
   }
+}
+
+/** KEYS of the set and delete scripts: the entry, the tenant's meta hash and its storage accounting. */
+function entryKeys(key: EntryKey): string[] {
+  return [entryRedisKey(key), metaRedisKey(key.tenant), storageUsageRedisKey(key.tenant), storageExpiryRedisKey(key.tenant)];
+}
+
+// A script call goes out as EVALSHA with a 40-character SHA-1 (script-runner.ts): the same size
+// whichever script it is, so the size is known without hashing.
+const SHA_PLACEHOLDER = "0".repeat(40);
+
+function wireSizeOf(call: Call): WireCommand {
+  if ("script" in call) return ["evalsha", SHA_PLACEHOLDER, call.keys.length, ...call.keys, ...call.args];
+  return wireCommand(call);
 }
 
 function getCall(key: EntryKey, knownVersion: number): Call {
@@ -146,15 +230,16 @@ function getCall(key: EntryKey, knownVersion: number): Call {
 }
 
 function expectOk(reply: RedisReply | undefined): unknown {
-  if (!reply?.ok) throw new StoreUnavailableError(`command failed: ${redisErrorKind(reply)}`);
+  if (!reply?.ok) throw replyError("command failed", reply);
   return reply.value;
 }
 
-/** The Redis error's first word (ERR, WRONGTYPE, OOM…): enough to act on, and no values. */
-function redisErrorKind(reply: RedisReply | undefined): string {
-  if (!reply) return "no reply";
-  if (reply.ok) return "ok";
-  return reply.error.split(/\s/, 1)[0] ?? "error";
+/** Redis answered with an error (it is up), or the transport gave no reply for the command. */
+function replyError(what: string, reply: RedisReply | undefined): StoreUnavailableError {
+  if (!reply) return new StoreUnavailableError(`${what}: no reply`);
+  if (reply.ok) return new StoreUnavailableError(`${what}: unexpected reply`);
+  // The error's first word (ERR, WRONGTYPE, OOM…): enough to act on, and no values.
+  return new RedisCommandError(`${what}: ${reply.error.split(/\s/, 1)[0] ?? "error"}`);
 }
 
 function unwrap<T extends OperationResult["type"]>(result: OperationResult | undefined, type: T): Extract<OperationResult, { type: T }> {

@@ -24,6 +24,8 @@ export interface DashboardSnapshot {
   totals: TenantTotals;
   /** The tenant's share of the L1 of the isolate that answered. */
   l1: { entries: number; bytes: number; isolateBudgetBytes: number };
+  /** The tenant's Redis storage use and budget, as `GET /v1/stats` reports them (both null memory-only). */
+  storage: { usedBytes: number | null; budgetBytes: number | null };
   series: Panel<HitRatioSeries>;
   topKeys: Panel<TopKey[]>;
   warm: Panel<WarmSummary>;
@@ -32,6 +34,8 @@ export interface DashboardSnapshot {
 
 export interface DashboardSnapshotOptions {
   window: DashboardWindow;
+  /** The tenant's L2 storage budget (its effective limits). */
+  storageBudgetBytes: number;
   /** @default Date.now() */
   now?: number;
   /** @default 10 */
@@ -90,6 +94,7 @@ export async function readDashboardSnapshot(
     store: redis ? "redis" : "memory",
     totals,
     l1: { ...store.l1.tenantUsage(tenant), isolateBudgetBytes: config.L1_BUDGET_BYTES },
+    storage: { usedBytes: totals.storageUsedBytes ?? null, budgetBytes: redis ? options.storageBudgetBytes : null },
     series,
     topKeys,
     warm,

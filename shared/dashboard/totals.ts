@@ -8,6 +8,8 @@ export interface TenantTotals {
   hitRatio: number | null;
   /** False when Redis could not be read and only this isolate's counts are included. */
   complete: boolean;
+  /** Bytes the tenant's entries hold in Redis, as `GET /v1/stats` reports them; absent when Redis was not read. */
+  storageUsedBytes?: number;
 }
 
 /**
@@ -15,6 +17,6 @@ export interface TenantTotals {
  * whose answer was lost is counted once), so the dashboard and the API agree.
  */
 export async function readTenantTotals(services: Services, tenant: TenantId): Promise<TenantTotals> {
-  const { counters, complete } = await readTenantCounters(services.redis, services.stats, tenant);
-  return { counters, hitRatio: hitRatio(counters), complete };
+  const { counters, complete, storageUsedBytes } = await readTenantCounters(services.redis, services.stats, tenant);
+  return { counters, hitRatio: hitRatio(counters), complete, ...(storageUsedBytes === undefined ? {} : { storageUsedBytes }) };
 }

@@ -10,6 +10,8 @@ export class IsolateMetrics {
   readonly readLatency = new Map<string, Histogram>();
   /** Latency of each request to Redis, by outcome. */
   readonly redisLatency = new Map<"ok" | "error", Histogram>();
+  /** Tenant counter updates this isolate could not deliver to Redis (stats-buffer.ts). */
+  droppedStatsUpdates = 0;
 
   observeRead(status: string, seconds: number): void {
     histogramIn(this.readLatency, status).observe(seconds);
@@ -17,6 +19,10 @@ export class IsolateMetrics {
 
   observeRedis(outcome: "ok" | "error", seconds: number): void {
     histogramIn(this.redisLatency, outcome).observe(seconds);
+  }
+
+  countDroppedStats(updates: number): void {
+    this.droppedStatsUpdates += updates;
   }
 }
 

@@ -59,6 +59,11 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
     for (const state of ["closed", "open", "half-open"] as const)
       lines.push(`edge_cache_redis_circuit_state{state="${state}"} ${state === snapshot.circuit ? 1 : 0}`);
   }
+  lines.push(
+    "# HELP edge_cache_stats_dropped_updates_total Tenant counter updates this isolate dropped: its buffer was full, or Redis did not take a flush for minutes (resets with it).",
+    "# TYPE edge_cache_stats_dropped_updates_total counter",
+    `edge_cache_stats_dropped_updates_total ${snapshot.isolate.droppedStatsUpdates}`,
+  );
   gauge(
     lines,
     "edge_cache_isolate_uptime_seconds",

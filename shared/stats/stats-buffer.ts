@@ -1,13 +1,31 @@
-import { statsFlushRedisKey, statsMinuteRedisKey, statsRedisKey, type TenantId, topKeysRedisKey } from "../cache/keys";
-import { flushStatsScript } from "../cache/lua-scripts";
+import type { TenantId } from "../cache/keys";
 import type { RedisRunner } from "../cache/redis-client";
 import { outsideRequestBudget } from "../cache/request-budget";
-import { runCalls } from "../cache/script-runner";
-import { addCounters, COUNTER_NAMES, type CounterName, type Counters, emptyCounters } from "./counters";
+import { addCounters, type CounterName, type Counters, emptyCounters } from "./counters";
+import { type FlushContent, MARKER_TTL_SECONDS, sendFlush } from "./flush-requests";
+import { PendingStats, type PendingStatsLimits } from "./pending-stats";
 
 export interface StatsBufferOptions {
   /** Minimum time between two flushes of this isolate. @default 5000 */
   flushIntervalMs?: number;
+  /**
+   * Tenants whose counts are kept between two flushes. When full, a flush is due at once; while
+   * Redis cannot take it, a new tenant's counts are dropped (and counted, `onDropped`).
+   * @default 10000
+   */
+  maxTenants?: number;
+  /** Estimated heap bytes of the keys tracked for most-read keys, over all tenants. @default 4 MiB */
+  maxReadKeyBytes?: number;
+  /** Largest request a flush sends (L2_MAX_REQUEST_BYTES); a larger flush is split. @default 10_000_000 */
+  maxRequestBytes?: number;
+  /**
+   * How long a flush may stay unsettled before it is taken for lost (its request was cancelled)
+   * and the next flush may start. Set it to the longest a call can take (script-runner.ts
+   * `longestCallMs`). @default 2500
+   */
+  flushTimeoutMs?: number;
+  /** Told how many counter updates were dropped: refused while full, or a flush given up. */
+  onDropped?: (updates: number) => void;
   now?: () => number;
 }
 
@@ -23,74 +41,65 @@ export interface UnflushedRead {
   close(): void;
 }
 
-interface Flush {
-  id: string;
-  deltas: Map<TenantId, Counters>;
-  reads: Map<TenantId, Map<string, number>>;
-  firstTriedAt: number;
-}
-
-// The flush marker lives this long in Redis; a flush retried later could count twice.
-const MARKER_TTL_SECONDS = 300;
-const GIVE_UP_AFTER_MS = 240_000;
+// Retrying after the marker expires could count a flush twice: give it up well before.
+const GIVE_UP_AFTER_MS = (MARKER_TTL_SECONDS - 60) * 1000;
 // A read holds flushes back while it runs; one never closed (its request cancelled) stops holding
 // after this long. Reads are bounded far below it by the Redis deadline.
 const MAX_HOLD_MS = 10_000;
-// Per-minute counters feed the hit-ratio-over-time view: a day of them, plus margin.
-const MINUTE_TTL_SECONDS = 25 * 3600;
-// Distinct keys whose reads one isolate tracks per tenant between flushes: hot keys show up
-// early, and the cap bounds memory however many keys are read.
-const MAX_TRACKED_KEYS = 256;
+const MAX_TRACKED_KEYS_PER_TENANT = 256;
 
 /**
  * Counts per tenant in this isolate and writes the counts to Redis at most once per interval,
- * all tenants in one pipelined request, off the request path (ctx.waitUntil). A flush that
- * fails is retried with the same id, so Redis applies it at most once.
+ * all tenants in one pipelined request (split only past the request-size limit), off the request
+ * path (ctx.waitUntil). A flush that fails is retried with the same id, so Redis applies it at
+ * most once; the tenants Redis confirmed leave it. Memory is bounded: by tenant count, by tracked
+ * key bytes, and at most one pending plus one unconfirmed flush.
  */
 export class StatsBuffer {
   readonly #flushIntervalMs: number;
+  readonly #limits: PendingStatsLimits;
+  readonly #maxRequestBytes: number;
+  readonly #flushTimeoutMs: number;
+  readonly #onDropped: (updates: number) => void;
   readonly #now: () => number;
-  #pending = new Map<TenantId, Counters>();
-  #pendingReads = new Map<TenantId, Map<string, number>>();
-  #unconfirmed: Flush | undefined;
-  #inFlight: Promise<void> | undefined;
+  #pending: PendingStats;
+  #unconfirmed: FlushContent | undefined;
+  /** The flush out, by when it started: one older than `flushTimeoutMs` was cancelled. */
+  #inFlight: { startedAt: number; done: Promise<void> } | undefined;
   #lastFlushAt: number;
   readonly #reads = new Set<{ openedAt: number }>();
 
   constructor(options: StatsBufferOptions = {}) {
     this.#flushIntervalMs = options.flushIntervalMs ?? 5000;
+    this.#limits = {
+      maxTenants: options.maxTenants ?? 10_000,
+      maxKeysPerTenant: MAX_TRACKED_KEYS_PER_TENANT,
+      maxReadKeyBytes: options.maxReadKeyBytes ?? 4 * 1024 * 1024,
+    };
+    this.#maxRequestBytes = options.maxRequestBytes ?? 10_000_000;
+    this.#flushTimeoutMs = options.flushTimeoutMs ?? 2500;
+    this.#onDropped = options.onDropped ?? (() => {});
     this.#now = options.now ?? Date.now;
+    this.#pending = new PendingStats(this.#limits);
     this.#lastFlushAt = this.#now();
   }
 
   add(tenant: TenantId, name: CounterName, amount = 1): void {
     if (amount === 0) return;
-    let counters = this.#pending.get(tenant);
-    if (!counters) {
-      counters = emptyCounters();
-      this.#pending.set(tenant, counters);
-    }
-    counters[name] += amount;
+    if (!this.#pending.add(tenant, name, amount)) this.#onDropped(1);
   }
 
   /** Counts a read of a key, for the tenant's most-read keys. */
   noteRead(tenant: TenantId, key: string): void {
-    let reads = this.#pendingReads.get(tenant);
-    if (!reads) {
-      reads = new Map();
-      this.#pendingReads.set(tenant, reads);
-    }
-    const count = reads.get(key);
-    if (count !== undefined) reads.set(key, count + 1);
-    else if (reads.size < MAX_TRACKED_KEYS) reads.set(key, 1);
+    this.#pending.noteRead(tenant, key);
   }
 
   /** What this isolate counted for a tenant that Redis does not have yet. */
   unflushed(tenant: TenantId): Counters {
     const counters = emptyCounters();
-    const pending = this.#pending.get(tenant);
+    const pending = this.#pending.counters.get(tenant);
     if (pending) addCounters(counters, pending);
-    const unconfirmed = this.#unconfirmed?.deltas.get(tenant);
+    const unconfirmed = this.#unconfirmed?.stats.counters.get(tenant);
     if (unconfirmed) addCounters(counters, unconfirmed);
     return counters;
   }
@@ -108,9 +117,9 @@ export class StatsBuffer {
       unconfirmedFlushId: flush?.id,
       unflushed: (tenant, unconfirmedApplied) => {
         const counters = emptyCounters();
-        const pending = this.#pending.get(tenant);
+        const pending = this.#pending.counters.get(tenant);
         if (pending) addCounters(counters, pending);
-        const unconfirmed = unconfirmedApplied ? undefined : flush?.deltas.get(tenant);
+        const unconfirmed = unconfirmedApplied ? undefined : flush?.stats.counters.get(tenant);
         if (unconfirmed) addCounters(counters, unconfirmed);
         return counters;
       },
@@ -129,9 +138,16 @@ export class StatsBuffer {
     return false;
   }
 
+  #flushInFlight(): boolean {
+    return this.#inFlight !== undefined && this.#now() - this.#inFlight.startedAt < this.#flushTimeoutMs;
+  }
+
   isFlushDue(): boolean {
-    if (this.#inFlight || this.#heldByReads()) return false;
-    if (this.#pending.size === 0 && this.#pendingReads.size === 0 && !this.#unconfirmed) return false;
+    if (this.#flushInFlight() || this.#heldByReads()) return false;
+    if (this.#pending.isEmpty && !this.#unconfirmed) return false;
+    // Full: new tenants' counts are being dropped, so make room now, unless Redis has not taken
+    // the last flush (then the interval paces the retries).
+    if (this.#pending.isFull && !this.#unconfirmed) return true;
     return this.#now() - this.#lastFlushAt >= this.#flushIntervalMs;
   }
 
@@ -144,46 +160,34 @@ export class StatsBuffer {
    * flush nothing), with the per-call deadline.
    */
   flush(runner: RedisRunner): Promise<void> {
-    if (!this.#inFlight && this.#heldByReads()) return Promise.resolve();
-    this.#inFlight ??= outsideRequestBudget(() => this.#flush(runner)).finally(() => {
-      this.#inFlight = undefined;
+    if (this.#flushInFlight()) return (this.#inFlight as { done: Promise<void> }).done;
+    if (this.#heldByReads()) return Promise.resolve();
+    const inFlight = { startedAt: this.#now(), done: Promise.resolve() };
+    inFlight.done = outsideRequestBudget(() => this.#flush(runner)).finally(() => {
+      if (this.#inFlight === inFlight) this.#inFlight = undefined;
     });
-    return this.#inFlight;
+    this.#inFlight = inFlight;
+    return inFlight.done;
   }
 
   async #flush(runner: RedisRunner): Promise<void> {
     const now = this.#now();
     this.#lastFlushAt = now;
-    if (this.#unconfirmed && now - this.#unconfirmed.firstTriedAt > GIVE_UP_AFTER_MS) this.#unconfirmed = undefined;
+    if (this.#unconfirmed && now - this.#unconfirmed.firstTriedAt > GIVE_UP_AFTER_MS) {
+      this.#onDropped(this.#unconfirmed.stats.totalUpdates);
+      this.#unconfirmed = undefined;
+    }
     if (!this.#unconfirmed) {
-      if (this.#pending.size === 0 && this.#pendingReads.size === 0) return;
-      this.#unconfirmed = { id: crypto.randomUUID(), deltas: this.#pending, reads: this.#pendingReads, firstTriedAt: now };
-      this.#pending = new Map();
-      this.#pendingReads = new Map();
+      if (this.#pending.isEmpty) return;
+      this.#unconfirmed = { id: crypto.randomUUID(), stats: this.#pending, firstTriedAt: now };
+      this.#pending = new PendingStats(this.#limits);
     }
     const flush = this.#unconfirmed;
-    const tenants = new Set([...flush.deltas.keys(), ...flush.reads.keys()]);
-    const calls = [...tenants].map((tenant) => {
-      const counters = flush.deltas.get(tenant) ?? emptyCounters();
-      const counterArgs = COUNTER_NAMES.flatMap((name) => (counters[name] === 0 ? [] : [name, String(counters[name])]));
-      const readArgs = [...(flush.reads.get(tenant) ?? [])].flatMap(([key, count]) => [key, String(count)]);
-      return {
-        script: flushStatsScript,
-        // Counts land in the minute of their first flush attempt, so a retry cannot move them.
-        keys: [
-          statsRedisKey(tenant),
-          statsFlushRedisKey(tenant, flush.id),
-          statsMinuteRedisKey(tenant, Math.floor(flush.firstTriedAt / 60_000)),
-          topKeysRedisKey(tenant),
-        ],
-        args: [String(MARKER_TTL_SECONDS), String(MINUTE_TTL_SECONDS), String(counterArgs.length), ...counterArgs, ...readArgs],
-      };
-    });
-    try {
-      const replies = await runCalls(runner, calls);
-      if (replies.every((reply) => reply.ok)) this.#unconfirmed = undefined;
-    } catch {
-      // Kept in #unconfirmed: the next flush retries it with the same id.
-    }
+    const confirmed = await sendFlush(runner, flush, this.#maxRequestBytes).catch(() => new Set<TenantId>());
+    // A flush taken for lost that settles after all must not undo what its successor recorded.
+    if (this.#unconfirmed !== flush || confirmed.size === 0) return;
+    const left = [...flush.stats.tenants].filter((tenant) => !confirmed.has(tenant));
+    // A new object, never an edit: a read that began meanwhile still holds the one it saw.
+    this.#unconfirmed = left.length === 0 ? undefined : { ...flush, stats: flush.stats.only(left) };
   }
 }

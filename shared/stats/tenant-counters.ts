@@ -1,7 +1,8 @@
-import { statsFlushRedisKey, statsRedisKey, type TenantId } from "../cache/keys";
-import { readStatsScript } from "../cache/lua-scripts";
+import { statsFlushRedisKey, statsRedisKey, storageExpiryRedisKey, storageUsageRedisKey, type TenantId } from "../cache/keys";
+import type { LuaScript } from "../cache/lua-scripts";
 import type { RedisRunner } from "../cache/redis-client";
 import { runCalls } from "../cache/script-runner";
+import { READ_STORAGE_USED } from "../cache/storage-usage-lua";
 import { StoreUnavailableError } from "../cache/store";
 import { addCounters, type Counters, emptyCounters } from "./counters";
 import type { StatsBuffer } from "./stats-buffer";
@@ -11,7 +12,26 @@ export interface TenantCounters {
   counters: Counters;
   /** False when Redis could not be read and only this isolate's counts are included. */
   complete: boolean;
+  /** Bytes the tenant's entries hold in L2 (approximate: storage-usage-lua.ts); absent when Redis was not read. */
+  storageUsedBytes?: number;
 }
+
+/**
+ * KEYS: stats hash, storage usage, storage expiry minutes, then the marker of the reader's
+ * unconfirmed flush, if it has one. ARGV: now (ms). Returns the stats hash's fields and values,
+ * 1 if the marker exists (that flush is already in the hash), and the storage used as of now. One
+ * script, so they describe one moment: no flush lands between them. It writes nothing: expired
+ * minutes are subtracted here, and reaped by the tenant's next write.
+ */
+const readStatsScript: LuaScript = {
+  name: "read-stats",
+  source: `${READ_STORAGE_USED}
+local applied = 0
+if KEYS[4] then applied = redis.call('EXISTS', KEYS[4]) end
+local used = storageUsed(KEYS[2], KEYS[3], math.floor(tonumber(ARGV[1]) / 60000))
+return {redis.call('HGETALL', KEYS[1]), applied, used}
+`,
+};
 
 /**
  * A tenant's counters over every isolate: what Redis holds plus what this isolate has not
@@ -19,23 +39,30 @@ export interface TenantCounters {
  * script as the counters, says whether to add it, so a count is never added twice. No flush of
  * this isolate starts while the read runs (StatsBuffer.openRead).
  */
-export async function readTenantCounters(runner: RedisRunner | undefined, buffer: StatsBuffer, tenant: TenantId): Promise<TenantCounters> {
+export async function readTenantCounters(
+  runner: RedisRunner | undefined,
+  buffer: StatsBuffer,
+  tenant: TenantId,
+  now: number = Date.now(),
+): Promise<TenantCounters> {
   const read = buffer.openRead();
   try {
     const counters = emptyCounters();
     let complete = true;
     let unconfirmedApplied = false;
+    let storageUsedBytes: number | undefined;
     if (runner) {
-      const flushed = await readWithMarker(runner, tenant, read.unconfirmedFlushId).catch(() => undefined);
+      const flushed = await readWithMarker(runner, tenant, read.unconfirmedFlushId, now).catch(() => undefined);
       if (flushed) {
         addCounters(counters, flushed.counters);
         unconfirmedApplied = flushed.markerFound;
+        storageUsedBytes = flushed.storageUsedBytes;
       } else {
         complete = false;
       }
     }
     addCounters(counters, read.unflushed(tenant, unconfirmedApplied));
-    return { counters, complete };
+    return { counters, complete, ...(storageUsedBytes === undefined ? {} : { storageUsedBytes }) };
   } finally {
     read.close();
   }
@@ -45,10 +72,12 @@ async function readWithMarker(
   runner: RedisRunner,
   tenant: TenantId,
   flushId: string | undefined,
-): Promise<{ counters: Counters; markerFound: boolean }> {
-  const keys = flushId === undefined ? [statsRedisKey(tenant)] : [statsRedisKey(tenant), statsFlushRedisKey(tenant, flushId)];
-  const [reply] = await runCalls(runner, [{ script: readStatsScript, keys, args: [] }]);
+  now: number,
+): Promise<{ counters: Counters; markerFound: boolean; storageUsedBytes: number }> {
+  const keys = [statsRedisKey(tenant), storageUsageRedisKey(tenant), storageExpiryRedisKey(tenant)];
+  if (flushId !== undefined) keys.push(statsFlushRedisKey(tenant, flushId));
+  const [reply] = await runCalls(runner, [{ script: readStatsScript, keys, args: [String(now)] }]);
   if (!reply?.ok || !Array.isArray(reply.value)) throw new StoreUnavailableError("stats read failed");
-  const [fields, applied] = reply.value as [unknown, unknown];
-  return { counters: toCounters(fields), markerFound: Number(applied) === 1 };
+  const [fields, applied, used] = reply.value as [unknown, unknown, unknown];
+  return { counters: toCounters(fields), markerFound: Number(applied) === 1, storageUsedBytes: Math.max(0, Number(used) || 0) };
 }

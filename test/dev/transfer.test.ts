@@ -224,6 +224,29 @@ describe("transfer: import", () => {
     expect(readState(stateFile)).toMatchObject({ committedLine: 7, completed: true });
   });
 
+  it("stops at once, without resending, when the tenant's storage budget is full", async () => {
+    let calls = 0;
+    const { client } = fakeClient((request) => {
+      calls++;
+      return {
+        get: [],
+        set: (request.set ?? []).map((set) => ({
+          key: set.key,
+          status: "error" as const,
+          error: { code: "storage_full" as const, message: "This tenant's storage budget of 100 bytes is full" },
+        })),
+        delete: [],
+      };
+    });
+    const stopped = await runImport({ input: writeLines([entry("a")]), client, retry: noSleep }).catch((e: unknown) => e);
+    expect(calls).toBe(1);
+    expect(stopped).toMatchObject({
+      name: "ImportStopped",
+      resumeFrom: 1,
+      message: expect.stringMatching(/storage budget .* full \(storage_full\)/),
+    });
+  });
+
   it("gives up on a retryable failure after the last attempt", async () => {
     const { client } = fakeClient(() => {
       throw httpError(503, "store_unavailable");

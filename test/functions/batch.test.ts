@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { toBase64 } from "../../shared/encoding";
 import { cachePath, gatewayScope, testApp } from "../helpers/worker/test-env";
 
 const json = (body: unknown): RequestInit => ({
@@ -93,6 +94,37 @@ describe("POST /v1/batch", () => {
     expect((await app.as(alice!, cachePath("ok"))).status).toBe(404);
   });
 
+  it("fails a set over the tenant's storage budget alone, with storage_full, and runs the rest", async () => {
+    const app = await testApp({ tenants: 1, tenant: { record: { limits: { storageBytes: 1000 } } } });
+    const [alice] = app.tenants;
+    const res = await app.as(
+      alice!,
+      "/v1/batch",
+      json({
+        set: [
+          { key: "small", value: "s" },
+          // Random bytes: gzip cannot shrink them under the budget.
+          { key: "big", value: toBase64(crypto.getRandomValues(new Uint8Array(1500))), encoding: "base64" },
+          { key: "also small", value: "t" },
+        ],
+        delete: ["gone"],
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      get: [],
+      set: [
+        { key: "small", status: "stored", stored: "redis", etag: expect.any(String) },
+        { key: "big", status: "error", error: { code: "storage_full", message: expect.stringContaining("1000 bytes") } },
+        { key: "also small", status: "stored", stored: "redis", etag: expect.any(String) },
+      ],
+      delete: [{ key: "gone", status: "deleted" }],
+    });
+    const reader = app.otherIsolate();
+    expect((await reader.as(alice!, cachePath("big"))).status).toBe(404);
+    expect(await (await reader.as(alice!, cachePath("also small"))).text()).toBe("t");
+  });
+
   it("sends a batch of 100 operations to Redis as one request", async () => {
     const { control, token } = await gatewayScope();
     const app = await testApp({ vars: { UPSTASH_REDIS_REST_TOKEN: token, STATS_FLUSH_INTERVAL_MS: "3600000" } });
@@ -105,6 +137,7 @@ describe("POST /v1/batch", () => {
     // Warms the token cache and Redis' script cache, so only the batch is counted.
     await app.as(alice!, cachePath("warm-up"), { method: "PUT", body: "v", headers: { "Content-Type": "text/plain" } });
     await app.as(alice!, cachePath("warm-up-absent"));
+    await app.as(alice!, cachePath("warm-up-deleted"), { method: "DELETE" });
     await control.resetCounters();
     const res = await app.as(alice!, "/v1/batch", json(ops));
     expect(res.status).toBe(200);

@@ -237,3 +237,42 @@ describe("routing", () => {
     }
   });
 });
+
+describe("the tenant's storage budget", () => {
+  // Text that gzip cannot shrink much, so it takes about its size in Redis.
+  const noise = (chars: number) => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(chars)))).slice(0, chars);
+  const limited = (storageBytes: number) => ({ tenants: 2, tenant: { record: { limits: { storageBytes } } } });
+
+  it("refuses a PUT that would go over it with 413 storage_full, naming the budget, and stores nothing", async () => {
+    const app = await testApp(limited(1000));
+    const [alice] = app.tenants;
+    expect((await app.as(alice!, cachePath("k"), text("small"))).status).toBe(201);
+    const res = await app.as(alice!, cachePath("k"), text(noise(2000)));
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: { code: "storage_full", message: expect.stringContaining("1000 bytes") } });
+    expect(await (await app.as(alice!, cachePath("k"))).text()).toBe("small");
+    expect(await (await app.otherIsolate().as(alice!, cachePath("k"))).text()).toBe("small");
+  });
+
+  it("makes room again when entries are deleted", async () => {
+    const app = await testApp(limited(1000));
+    const [alice] = app.tenants;
+    expect((await app.as(alice!, cachePath("a"), text("a".repeat(500)))).status).toBe(201);
+    expect((await app.as(alice!, cachePath("b"), text("b".repeat(500)))).status).toBe(413);
+    expect((await app.as(alice!, cachePath("a"), { method: "DELETE" })).status).toBe(204);
+    expect((await app.as(alice!, cachePath("b"), text("b".repeat(500)))).status).toBe(201);
+  });
+
+  it("is one tenant's own: a full tenant does not hold another back", async () => {
+    const app = await testApp(limited(1000));
+    const [alice, bob] = app.tenants;
+    expect((await app.as(alice!, cachePath("k"), text("a".repeat(600)))).status).toBe(201);
+    expect((await app.as(alice!, cachePath("more"), text("a".repeat(600)))).status).toBe(413);
+    expect((await app.as(bob!, cachePath("k"), text("b".repeat(600)))).status).toBe(201);
+  });
+
+  it("does not apply in memory-only mode, where the L1's byte budget bounds memory", async () => {
+    const app = await testApp({ ...limited(100), memoryOnly: true });
+    expect((await app.as(app.tenants[0]!, cachePath("k"), text(noise(2000)))).status).toBe(202);
+  });
+});

@@ -222,6 +222,18 @@ describe("dashboard page", () => {
     expect(html).toContain('<meta http-equiv="refresh" content="30"/>');
   });
 
+  it("shows the tenant's storage use in Redis against its budget, as GET /v1/stats reports it", async () => {
+    const t = await testApp({ tenants: 1, tenant: { record: { limits: { storageBytes: 10_000 } } } });
+    const alice = t.tenants[0]!;
+    await t.as(alice, cachePath("k"), put("x".repeat(1000)));
+    const cookie = await signIn(t, alice.token);
+    const html = await (await page(t, "/dashboard", withCookie(cookie))).text();
+    const { storage } = (await (await t.as(alice, "/v1/stats")).json()) as { storage: { usedBytes: number; budgetBytes: number } };
+    expect(storage.usedBytes).toBeGreaterThan(1000);
+    expect(html).toContain(`<tr data-storage="ok" data-storage-used="${storage.usedBytes}" data-storage-budget="10000">`);
+    expect(html).toContain(`of 9.8 KiB (${((storage.usedBytes / 10_000) * 100).toFixed(1)}%)`);
+  });
+
   it("adds this isolate's unflushed counts to what others flushed, as the API does", async () => {
     const t = await testApp({ tenants: 1, vars: { STATS_FLUSH_INTERVAL_MS: "3600000" } });
     const alice = t.tenants[0]!;
@@ -302,6 +314,7 @@ describe("dashboard page", () => {
     expect(html).toContain('data-note="memory-only"');
     expect(html).toContain("The time series is kept per minute in Redis.");
     expect(html).toContain("memory only");
+    expect(html).toContain('<tr data-storage="memory-only">');
     const stats = await statsOf(t, alice.token);
     expect(stats.counters.l1Hits).toBe(5);
     expectSameCounters(html, stats);

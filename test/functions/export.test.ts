@@ -97,6 +97,17 @@ describe("GET /v1/export", () => {
     expect([...(await exportAll(app, alice)).entries.keys()]).toEqual(["after"]);
   });
 
+  it("exports nothing of a deleted key, whose tombstone stays in Redis for a while", async () => {
+    const app = await testApp({ tenants: 1 });
+    const alice = app.tenants[0]!;
+    for (const key of ["kept", "deleted"]) await app.as(alice, cachePath(key), put(key));
+    await app.as(alice, cachePath("deleted"), { method: "DELETE" });
+    await app.as(alice, cachePath("never written"), { method: "DELETE" });
+    const { res, lines } = await page(app, alice, "?count=1000");
+    expect(res.status).toBe(200);
+    expect(lines.map((line) => line.key)).toEqual(["kept"]);
+  });
+
   it("reports a stale entry with ttl 0 and what is left of its stale window", async () => {
     const app = await testApp({ tenants: 1 });
     const alice = app.tenants[0]!;

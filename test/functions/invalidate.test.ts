@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cachePath, sleep, testApp } from "../helpers/worker/test-env";
+import { metaRedisKey, tagTimesRedisKey } from "../../shared/cache/keys";
+import { cachePath, redisRunner, sleep, testApp } from "../helpers/worker/test-env";
 
 const put = (body: string) => ({ method: "PUT", body, headers: { "Content-Type": "text/plain" } });
 const invalidate = (tags: unknown) => ({ method: "POST", body: JSON.stringify({ tags }), headers: { "Content-Type": "application/json" } });
@@ -32,6 +33,25 @@ describe("POST /v1/invalidate", () => {
     await app.as(alice!, "/v1/invalidate", invalidate(["t"]));
     await sleep(1050);
     expect((await other.as(alice!, cachePath("k"))).status).toBe(404);
+  });
+
+  it("records when each tag was invalidated, beside its watermark, so old watermarks can be pruned", async () => {
+    const app = await testApp({ tenants: 1 });
+    const [alice] = app.tenants;
+    const before = Date.now();
+    await app.as(alice!, "/v1/invalidate", invalidate(["a:b", "ü"]));
+    const [reply] = await redisRunner().run([
+      {
+        op: "eval",
+        script: "return {redis.call('HKEYS', KEYS[1]), redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')}",
+        keys: [metaRedisKey(alice!.tenant), tagTimesRedisKey(alice!.tenant)],
+        args: [],
+      },
+    ]);
+    const [fields, times] = (reply?.ok ? reply.value : [[], []]) as [string[], string[]];
+    expect([...fields].sort()).toEqual(["seq", "tag:a:b", "tag:ü"]);
+    expect([times[0], times[2]].sort()).toEqual(["tag:a:b", "tag:ü"]);
+    for (const at of [times[1], times[3]]) expect(Math.abs(Number(at) - before)).toBeLessThan(5000);
   });
 
   it("refuses an empty or malformed tag list", async () => {

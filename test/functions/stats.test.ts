@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { entryRedisKey, type TenantId } from "../../shared/cache/keys";
 import { servicesFor } from "../../shared/services";
 import { readTopKeys } from "../../shared/stats/stats-reader";
 import { cachePath, gatewayScope, redisRunner, testApp } from "../helpers/worker/test-env";
@@ -45,6 +46,49 @@ describe("GET /v1/stats", () => {
     await control.resetCounters();
     for (let i = 0; i < 50; i++) await app.as(alice!, cachePath("hot"));
     expect((await control.counters()).requests.total).toBe(0);
+  });
+});
+
+/** Bytes the entry under `key` takes by the storage accounting's measure: its Redis key and its value. */
+async function sizeInRedis(tenant: TenantId, key: string): Promise<number> {
+  const redisKey = entryRedisKey({ tenant, key });
+  const [reply] = await redisRunner().run([{ op: "eval", script: "return redis.call('STRLEN', KEYS[1])", keys: [redisKey], args: [] }]);
+  return new TextEncoder().encode(redisKey).byteLength + Number(reply?.ok ? reply.value : Number.NaN);
+}
+
+describe("GET /v1/stats: storage", () => {
+  it("reports the bytes the tenant's entries hold in Redis, key and value, against its budget", async () => {
+    const app = await testApp({ tenants: 2, tenant: { record: { limits: { storageBytes: 100_000 } } } });
+    const [alice, bob] = app.tenants;
+    await app.as(alice!, cachePath("a"), put("x".repeat(300)));
+    await app.as(alice!, cachePath("b/ü"), put("y"));
+    await app.as(bob!, cachePath("a"), put("bob's"));
+    const body = (await (await app.as(alice!, "/v1/stats")).json()) as Record<string, unknown>;
+    const expected = (await sizeInRedis(alice!.tenant, "a")) + (await sizeInRedis(alice!.tenant, "b/ü"));
+    expect(body.storage).toEqual({ usedBytes: expected, budgetBytes: 100_000 });
+  });
+
+  it("reports the deployment's budget for a tenant without its own", async () => {
+    const app = await testApp({ tenants: 1, vars: { TENANT_STORAGE_BYTES: "5000000" } });
+    const body = (await (await app.as(app.tenants[0]!, "/v1/stats")).json()) as Record<string, unknown>;
+    expect(body.storage).toEqual({ usedBytes: 0, budgetBytes: 5_000_000 });
+  });
+
+  it("says null for the use when Redis cannot be read, and null for both in memory-only mode", async () => {
+    const { control, token } = await gatewayScope();
+    const app = await testApp({ tenants: 1, vars: { UPSTASH_REDIS_REST_TOKEN: token } });
+    const [alice] = app.tenants;
+    await app.as(alice!, cachePath("k"), put("v"));
+    await control.setFaults({ errorRate: 1, errorStatus: 503 });
+    try {
+      const body = (await (await app.as(alice!, "/v1/stats")).json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ complete: false, storage: { usedBytes: null, budgetBytes: 256 * 1024 * 1024 } });
+    } finally {
+      await control.clearFaults();
+    }
+    const memory = await testApp({ tenants: 1, memoryOnly: true });
+    const body = (await (await memory.as(memory.tenants[0]!, "/v1/stats")).json()) as Record<string, unknown>;
+    expect(body.storage).toEqual({ usedBytes: null, budgetBytes: null });
   });
 });
 

@@ -21,4 +21,17 @@ describe("DELETE /v1/cache (tenant clear)", () => {
     expect((await app.as(alice!, cachePath("a"), put("new"))).status).toBe(201);
     expect(await (await cold.as(alice!, cachePath("a"))).text()).toBe("new");
   });
+
+  it("starts the tenant's storage count again from zero", async () => {
+    const app = await testApp({ tenants: 1 });
+    const [alice] = app.tenants;
+    await app.as(alice!, cachePath("a"), put("x".repeat(500)));
+    const usedBytes = async () =>
+      ((await (await app.as(alice!, "/v1/stats")).json()) as { storage: { usedBytes: number } }).storage.usedBytes;
+    expect(await usedBytes()).toBeGreaterThan(500);
+    await app.as(alice!, "/v1/cache", { method: "DELETE" });
+    expect(await usedBytes()).toBe(0);
+    await app.as(alice!, cachePath("b"), put("y"));
+    expect(await usedBytes()).toBeGreaterThan(0);
+  });
 });

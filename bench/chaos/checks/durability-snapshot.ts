@@ -23,7 +23,9 @@ const entryKey = (tenant: string, key: string) => `ec:${tenant}:e:${key}`;
 function storedValueOf(raw: Buffer | null, tenant: string, key: string): StoredValue {
   if (raw === null) return { present: false };
   try {
-    const parsed = parseValue(new Uint8Array(decodeStoredEntry(raw).value));
+    const entry = decodeStoredEntry(raw);
+    if (!entry) return { present: false };
+    const parsed = parseValue(new Uint8Array(entry.value));
     if (!parsed.ok) return { present: true, problem: parsed.problem };
     const { identity } = parsed;
     if (identity.tenant !== tenant || identity.key !== key)

@@ -1,5 +1,6 @@
 import type { DashboardSnapshot } from "../../../shared/dashboard/dashboard-snapshot";
 import { formatBytes, formatCount } from "../format";
+import { StorageRow } from "./storage-row";
 
 const OTHER_COUNTERS = [
   { counter: "sets", label: "Sets" },
@@ -10,7 +11,7 @@ const OTHER_COUNTERS = [
   { counter: "bytesOut", label: "Bytes read" },
 ] as const;
 
-/** The remaining counters of `GET /v1/stats`, exact, and the tenant's share of this isolate's L1. */
+/** The remaining counters of `GET /v1/stats`, exact, the tenant's Redis storage use, and its share of this isolate's L1. */
 export function CountersTable({ snapshot }: { snapshot: DashboardSnapshot }) {
   const { counters } = snapshot.totals;
   return (
@@ -27,6 +28,7 @@ export function CountersTable({ snapshot }: { snapshot: DashboardSnapshot }) {
               <td class="num sub">{counter.startsWith("bytes") && counters[counter] >= 1024 ? formatBytes(counters[counter]) : ""}</td>
             </tr>
           ))}
+          <StorageRow storage={snapshot.storage} />
           <tr>
             <td>In this isolate's L1</td>
             <td class="num">{`${formatCount(snapshot.l1.entries)} entries`}</td>

@@ -82,6 +82,18 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
       expect(await store.delete(key)).toMatchObject({ status: "deleted" });
     });
 
+    it("stores a write made after a delete, only-if-absent included", async () => {
+      const store = await makeStore();
+      const key = keyOf(uniqueTenant(), "k");
+      await store.set(key, await entryOf("before"));
+      await store.delete(key);
+      expect(await store.set(key, await entryOf("after"), { onlyIfAbsent: true })).toMatchObject({ status: "stored" });
+      expect(await read(store, key)).toBe("after");
+      await store.delete(key);
+      await store.set(key, await entryOf("again"));
+      expect(await read(store, key)).toBe("again");
+    });
+
     it("serves an entry inside its stale window and drops it after", async () => {
       const store = await makeStore();
       const tenant = uniqueTenant();

@@ -61,6 +61,18 @@ describe("entry codec", () => {
     expect(decoded.value).toEqual(value);
   });
 
+  it("judges a large value's compressibility on its first 8 KiB, so an incompressible one costs no whole gzip", async () => {
+    const compressible = encoder.encode("edge-cache ".repeat(12_000));
+    expect((await roundTrip(compressible)).encoded.headerTail).toContain('"e":"z"');
+    // Random first bytes, then text that would compress: judged by the sample, stored as it is.
+    const value = new Uint8Array(128 * 1024);
+    value.set(crypto.getRandomValues(new Uint8Array(8 * 1024)));
+    value.fill(0x61, 8 * 1024);
+    const { encoded, decoded } = await roundTrip(value);
+    expect(encoded.headerTail).toContain('"e":"b"');
+    expect(decoded.value).toEqual(value);
+  });
+
   it("does not compress values under the threshold", async () => {
     const { encoded } = await roundTrip(encoder.encode("a".repeat(1000)));
     expect(encoded.headerTail).toContain('"e":"t"');

@@ -2,6 +2,14 @@ import { describe, expect, it } from "vitest";
 import { SieveCache } from "../../../shared/cache/sieve-cache";
 
 describe("SieveCache", () => {
+  it("holds no more entries than its budget in bytes, however many keys are written", () => {
+    const cache = new SieveCache<number>({ budgetBytes: 100 });
+    for (let i = 0; i < 10_000; i++) cache.set(`k${i}`, i, 1);
+    expect(cache.size).toBe(100);
+    expect(() => cache.set("weightless", 0, 0)).toThrow(RangeError);
+    expect(() => cache.set("unknown", 0, Number.NaN)).toThrow(RangeError);
+  });
+
   it("never holds more bytes than its budget", () => {
     const cache = new SieveCache<number>({ budgetBytes: 1000 });
     for (let i = 0; i < 500; i++) {
