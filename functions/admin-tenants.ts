@@ -1,9 +1,11 @@
 import { Hono } from "hono";
 import type { TenantId } from "../shared/cache/keys";
 import { ApiError } from "../shared/errors";
+import { TenantChangedError } from "../shared/tenants/registry";
 import {
   applyTenantUpdate,
   newTenantRecord,
+  type TenantRecord,
   tenantCreateSchema,
   tenantIdSchema,
   tenantUpdateSchema,
@@ -15,7 +17,11 @@ import { parseOr400 } from "./http/validation";
 
 const BODY_LIMIT = 64 * 1024;
 
-/** /admin/tenants: create, list, read, update and disable tenants (ADMIN_TOKEN only). */
+/**
+ * /admin/tenants: create, list, read, update and disable tenants (ADMIN_TOKEN only). Each change
+ * updates the CORS origin index with the record (registry.ts); a disable or enable also updates
+ * the tenant's tokens' entries in it, in O(its tokens).
+ */
 export const adminTenants = new Hono<AppEnv>()
   .post("/", async (c) => {
     const input = parseOr400(tenantCreateSchema, await readJsonWithLimit(c.req.raw, BODY_LIMIT), "invalid_body");
@@ -28,15 +34,29 @@ export const adminTenants = new Hono<AppEnv>()
   .get("/:id", async (c) => c.json(await tenantOr404(c.get("services").tenants, c.req.param("id"))))
   .patch("/:id", async (c) => {
     const update = parseOr400(tenantUpdateSchema, await readJsonWithLimit(c.req.raw, BODY_LIMIT), "invalid_body");
-    const record = applyTenantUpdate(await tenantOr404(c.get("services").tenants, c.req.param("id")), update, new Date());
-    await c.get("services").tenants.putTenant(record);
+    const change = (current: TenantRecord) => applyTenantUpdate(current, update, new Date());
+    const record = await c
+      .get("services")
+      .tenants.updateTenant(tenantIdOr404(c.req.param("id")), change)
+      .catch((error: unknown) => {
+        if (error instanceof TenantChangedError)
+          throw new ApiError(409, "conflict", "The tenant kept changing during this update; try again");
+        throw error;
+      });
+    if (!record) throw notFound();
     return c.json(record);
   })
   .all("/:id", methodNotAllowed("GET, PATCH"));
 
 export async function tenantOr404(tenants: AppEnv["Variables"]["services"]["tenants"], id: string) {
-  if (!tenantIdSchema.safeParse(id).success) throw new ApiError(404, "not_found", "No such tenant");
-  const record = await tenants.getTenant(id as TenantId);
-  if (!record) throw new ApiError(404, "not_found", "No such tenant");
+  const record = await tenants.getTenant(tenantIdOr404(id));
+  if (!record) throw notFound();
   return record;
 }
+
+function tenantIdOr404(id: string): TenantId {
+  if (!tenantIdSchema.safeParse(id).success) throw notFound();
+  return id as TenantId;
+}
+
+const notFound = () => new ApiError(404, "not_found", "No such tenant");

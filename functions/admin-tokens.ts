@@ -9,7 +9,8 @@ import { parseOr400 } from "./http/validation";
 
 /**
  * /admin/tenants/{id}/tokens: issue (the token is in that answer only), list, revoke, rotate.
- * Revocation reaches every isolate within TOKEN_CACHE_SECONDS.
+ * Revocation reaches every isolate within TOKEN_CACHE_SECONDS. A token's own allowedOrigins enter
+ * the CORS origin index when it is issued and leave it when it is revoked, in the same script.
  */
 export const adminTokens = new Hono<AppEnv>()
   .post("/:id/tokens", async (c) => {

@@ -17,26 +17,16 @@ export const VERSION = "0.1.0";
 /**
  * ok: the configured store answers. degraded: Redis is configured but failing and L1 still
  * serves what it holds. down: Redis is failing and L1 holds nothing, so every read misses.
- * The ping goes through the circuit breaker: an open circuit answers without waiting on Redis,
- * and a half-open one takes the ping as its probe, so the circuit closes without traffic.
+ * Reachability and latency come from the isolate's last probe (at most one a second: see
+ * health-probe.ts); the circuit and the status follow the breaker's state at this moment, so an
+ * open circuit is never reported ok on the strength of an earlier probe.
  */
-export async function checkHealth(services: Services, now: () => number = Date.now): Promise<HealthReport> {
+export async function checkHealth(services: Services): Promise<HealthReport> {
   const l1 = services.store.l1.usage();
-  const redis = services.redis;
-  if (!redis) return { status: "ok", store: "memory", redis: null, l1, version: VERSION };
-  const started = now();
-  // services.redis shares the store's breaker: an open circuit answers at once.
-  const reachable = await redis.run([{ op: "ping" }]).then(
-    ([reply]) => reply?.ok === true,
-    () => false,
-  );
+  const probe = services.healthProbe;
+  if (!probe) return { status: "ok", store: "memory", redis: null, l1, version: VERSION };
+  const { reachable, latencyMs } = await probe.probe();
   const circuit = services.store.breaker.state;
   const status: HealthStatus = reachable && circuit === "closed" ? "ok" : l1.entries > 0 ? "degraded" : "down";
-  return {
-    status,
-    store: "redis",
-    redis: { reachable, latencyMs: reachable ? now() - started : null, circuit },
-    l1,
-    version: VERSION,
-  };
+  return { status, store: "redis", redis: { reachable, latencyMs, circuit }, l1, version: VERSION };
 }

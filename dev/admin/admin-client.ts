@@ -29,6 +29,18 @@ export interface IssuedToken {
   expiresAt?: string;
 }
 
+export type ReindexIndex = "cors" | "warm";
+
+/** One page of `POST /admin/maintenance/reindex`. */
+export interface ReindexPage {
+  index: ReindexIndex;
+  cursor: string;
+  done: boolean;
+  tenants: number;
+  tokens?: number;
+  plans?: number;
+}
+
 export function createAdminClient(options: AdminClientOptions) {
   const base = options.url.replace(/\/+$/, "");
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -55,6 +67,7 @@ export function createAdminClient(options: AdminClientOptions) {
     revokeToken: (id: string, tokenId: string) => call<void>("DELETE", `${tenantPath(id)}/tokens/${encodeURIComponent(tokenId)}`),
     rotateToken: (id: string, tokenId: string) =>
       call<IssuedToken>("POST", `${tenantPath(id)}/tokens/${encodeURIComponent(tokenId)}/rotate`),
+    reindex: (index: ReindexIndex, cursor: string) => call<ReindexPage>("POST", "/admin/maintenance/reindex", { index, cursor }),
   };
 }
 

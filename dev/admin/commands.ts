@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import type { AdminClient } from "./admin-client.ts";
+import type { AdminClient, ReindexIndex } from "./admin-client.ts";
+import { reindexAll } from "./reindex.ts";
 
 export const USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -15,6 +16,9 @@ Tokens
   token list <tenant>
   token revoke <tenant> <token-id>
   token rotate <tenant> <token-id>
+Maintenance
+  reindex [--index cors|warm]   rebuild the CORS origin index and the warm indexes (default: both)
+                                from the stored records: once after upgrading; safe to repeat
 
 Options
   --url URL   the worker (default: EDGE_CACHE_URL or http://127.0.0.1:8787)
@@ -35,10 +39,16 @@ const OPTIONS = {
   "max-ttl": { type: "string" },
   scopes: { type: "string" },
   "expires-in": { type: "string" },
+  index: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
-export type ParsedCommand = { run: (client: AdminClient) => Promise<unknown>; url: string | undefined; help: boolean };
+export type ParsedCommand = {
+  /** Makes the command's calls; long commands report each step to `progress`. */
+  run: (client: AdminClient, progress?: (line: string) => void) => Promise<unknown>;
+  url: string | undefined;
+  help: boolean;
+};
 
 /**
  * Turns argv into one admin call. Everything is checked here, before any request is made, so a
@@ -105,11 +115,22 @@ export function parseCommand(argv: string[]): ParsedCommand {
         const [id, tokenId] = operands("tenant id", "token id");
         return command === "token revoke" ? (client) => client.revokeToken(id, tokenId) : (client) => client.rotateToken(id, tokenId);
       }
+      case "reindex": {
+        operands();
+        const indexes = reindexIndexes(values.index);
+        return (client, progress) => reindexAll(client, indexes, progress);
+      }
       default:
         throw new UsageError(`unknown command '${command}'`);
     }
   })();
   return { run, url: values.url, help: false };
+}
+
+function reindexIndexes(index: string | undefined): ReindexIndex[] {
+  if (index === undefined) return ["cors", "warm"];
+  if (index === "cors" || index === "warm") return [index];
+  throw new UsageError("--index takes cors or warm");
 }
 
 function need(value: string | undefined, what: string): string {

@@ -12,7 +12,7 @@ try {
     url: command.url ?? process.env.EDGE_CACHE_URL ?? "http://127.0.0.1:8787",
     adminToken: adminToken ?? "",
   });
-  const result = await command.run(client);
+  const result = await command.run(client, (line) => console.error(line));
   if (typeof result === "string") console.log(result);
   else if (result !== undefined) console.log(JSON.stringify(result, null, 2));
 } catch (error) {

@@ -1,6 +1,8 @@
 import type { Context } from "hono";
 import { ApiError } from "../../shared/errors";
+import { isBrowserOrigin } from "../../shared/tenants/tenant-record";
 import type { AppEnv } from "../app-env";
+import { clientAddress, countAuthFailure, refuseThrottledClient } from "./auth-failures";
 
 const ALLOW_HEADERS = "Authorization, Content-Type, If-None-Match";
 const ALLOW_METHODS = "GET, HEAD, PUT, POST, DELETE";
@@ -12,12 +14,17 @@ const EXPOSE_HEADERS =
  * no token, so it passes only for an origin that some tenant or token allows; the request that
  * follows is checked against its own token. Never `*`: the API is authenticated, and a wildcard
  * would hand every site the browser's calls.
+ *
+ * What it costs: an origin that is not one in form is refused without a lookup; otherwise one
+ * lookup in the origin index, cached in the isolate (cors-origins.ts). A lookup that finds the
+ * origin refused counts as a failed authentication of the client, and a client past its limit
+ * gets no lookup at all (auth-failures.ts), so cycling made-up origins cannot cost Redis requests.
  */
 export async function answerPreflight(c: Context<AppEnv>): Promise<Response | undefined> {
   if (c.req.method !== "OPTIONS") return undefined;
   const origin = c.req.header("Origin");
   if (!origin || !c.req.header("Access-Control-Request-Method")) return undefined;
-  if (!(await c.get("services").corsOrigins.isKnown(origin))) throw new ApiError(403, "origin_not_allowed", "This origin is not allowed");
+  if (!(await isAllowedOrigin(c, origin))) throw new ApiError(403, "origin_not_allowed", "This origin is not allowed");
   return c.body(null, 204, {
     "Access-Control-Allow-Origin": origin,
     "Access-Control-Allow-Methods": ALLOW_METHODS,
@@ -25,6 +32,18 @@ export async function answerPreflight(c: Context<AppEnv>): Promise<Response | un
     "Access-Control-Max-Age": "600",
     Vary: "Origin",
   });
+}
+
+async function isAllowedOrigin(c: Context<AppEnv>, origin: string): Promise<boolean> {
+  if (!isBrowserOrigin(origin)) return false;
+  const corsOrigins = c.get("services").corsOrigins;
+  const cached = corsOrigins.cachedAnswer(origin);
+  if (cached !== undefined) return cached;
+  const client = clientAddress(c);
+  refuseThrottledClient(c, client);
+  const allowed = await corsOrigins.isAllowed(origin);
+  if (!allowed) countAuthFailure(c, client);
+  return allowed;
 }
 
 /**

@@ -2,7 +2,8 @@ import type { Context } from "hono";
 import { ApiError, type ErrorCode } from "../../shared/errors";
 import type { TokenProblem } from "../../shared/tenants/token-record";
 import type { AppEnv } from "../app-env";
-import { bearerToken } from "../http/bearer";
+import { parseBearer } from "../http/bearer";
+import { clientAddress, countAuthFailure, refuseThrottledClient } from "./auth-failures";
 
 const challenge = { "WWW-Authenticate": 'Bearer realm="edge-cache"' };
 
@@ -16,11 +17,26 @@ const problems: Record<TokenProblem, { status: 401 | 403; code: ErrorCode; messa
 /**
  * Resolves `Authorization: Bearer <token>` to the tenant every /v1 handler works for. The tenant
  * comes from the token only: no handler reads a tenant from the URL, the query or the body.
+ *
+ * Failed authentications (no or a malformed header, an unknown, revoked or expired token) count
+ * against the client; past AUTH_FAILURES_PER_MINUTE its requests are refused with 429 before the
+ * HMAC and the Redis lookup, unless their token already verified in this isolate: a client behind
+ * the same address as a guesser keeps working. A disabled tenant's token is a real token and does
+ * not count.
  */
 export async function authenticate(c: Context<AppEnv>): Promise<void> {
-  const token = bearerToken(c.req.header("Authorization"), challenge);
-  const verification = await c.get("services").tokens.verify(token);
+  const services = c.get("services");
+  const bearer = parseBearer(c.req.header("Authorization"), challenge);
+  const token = "token" in bearer ? bearer.token : undefined;
+  const client = clientAddress(c);
+  if (token === undefined || !services.tokens.hasVerified(token)) refuseThrottledClient(c, client);
+  if ("refusal" in bearer) {
+    countAuthFailure(c, client);
+    throw bearer.refusal;
+  }
+  const verification = await services.tokens.verify(bearer.token);
   if (!verification.ok) {
+    if (verification.problem !== "tenant_disabled") countAuthFailure(c, client);
     const problem = problems[verification.problem];
     throw new ApiError(problem.status, problem.code, problem.message, problem.status === 401 ? challenge : undefined);
   }

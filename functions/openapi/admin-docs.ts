@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { healthResponseSchema, issuedTokenResponseSchema, tenantResponseSchema, tokenResponseSchema } from "../../shared/api-schemas";
+import { reindexPageSchema, reindexRequestSchema } from "../../shared/reindex";
 import { tenantCreateSchema, tenantUpdateSchema } from "../../shared/tenants/tenant-record";
 import { tokenIssueSchema } from "../../shared/tenants/token-record";
 import type { OperationDocs, ParameterDocs } from "./operation";
@@ -32,7 +33,7 @@ export function serviceOperations(): OperationDocs[] {
 const tenantId: ParameterDocs = { name: "id", in: "path", required: true, schema: { type: "string" } };
 const tokenId: ParameterDocs = { name: "tokenId", in: "path", required: true, schema: { type: "string" } };
 
-/** /admin/tenants and their tokens. */
+/** /admin/tenants and their tokens, and /admin/maintenance. */
 export function adminOperations(): OperationDocs[] {
   return [
     {
@@ -107,6 +108,19 @@ export function adminOperations(): OperationDocs[] {
       security: adminSecurity,
       parameters: [tenantId, tokenId],
       responses: { 201: json(issuedTokenResponseSchema, "The new token"), ...errors(401, 404) },
+    },
+    {
+      method: "post",
+      path: "/admin/maintenance/reindex",
+      tags: ["admin"],
+      summary: "Rebuild one page of an index from the stored records",
+      description:
+        "`cors`: the index of allowed browser origins that CORS preflights read. `warm`: the due and read-through indexes of warm plans. " +
+        "Start with no cursor, then send each answer's `cursor` until `done` is true. Needed once after upgrading a deployment whose " +
+        "tenants or plans predate the index; idempotent, so a page may be repeated.",
+      security: adminSecurity,
+      requestBody: jsonBody(reindexRequestSchema),
+      responses: { 200: json(reindexPageSchema, "One page rebuilt"), ...errors(400, 401, 413, 415, 503) },
     },
   ];
 }

@@ -2,6 +2,8 @@ import { Ratelimit } from "@upstash/ratelimit";
 import type { CircuitBreaker } from "../cache/circuit-breaker";
 import { RATE_LIMIT_REDIS_PREFIX } from "../cache/keys";
 import { currentRequestBudget } from "../cache/request-budget";
+import { LruMap } from "../lru-map";
+import { BoundedBlockCache } from "./ephemeral-cache";
 import { LocalRateLimiter } from "./local-rate-limiter";
 
 export interface RateRule {
@@ -27,6 +29,16 @@ export interface RateLimiterOptions {
   breaker: CircuitBreaker;
   /** How long a check may wait on Redis before the per-isolate limiter decides. @default 100 */
   timeoutMs?: number;
+  /**
+   * Distinct rules (requests per window) kept ready, each one limiter object; tenants choose their
+   * rules, so the count is theirs to grow. A forgotten rule's limiter is rebuilt on its next use
+   * (its counts live in Redis). @default 1000
+   */
+  maxRules?: number;
+  /** Identifiers remembered as blocked, shared by every rule's limiter. @default 10000 */
+  maxBlocked?: number;
+  /** Identifiers the per-isolate fallback counts. @default 10000 */
+  maxLocalIdentifiers?: number;
   now?: () => number;
 }
 
@@ -41,15 +53,25 @@ export class RateLimiter {
   readonly #breaker: CircuitBreaker;
   readonly #timeoutMs: number;
   readonly #local: LocalRateLimiter;
-  readonly #limiters = new Map<string, Ratelimit>();
-  // Shared by every limiter of this isolate: identifiers known to be blocked until a time.
-  readonly #ephemeralCache = new Map<string, number>();
+  readonly #limiters: LruMap<string, Ratelimit>;
+  // Shared by every limiter of this isolate: its keys carry each limiter's prefix, so rules never collide.
+  readonly #ephemeralCache: BoundedBlockCache;
 
   constructor(options: RateLimiterOptions) {
     this.#redis = options.redis;
     this.#breaker = options.breaker;
     this.#timeoutMs = options.timeoutMs ?? 100;
-    this.#local = new LocalRateLimiter(options.now ? { now: options.now } : {});
+    this.#limiters = new LruMap(options.maxRules ?? 1000);
+    this.#ephemeralCache = new BoundedBlockCache(options.maxBlocked ?? 10_000);
+    this.#local = new LocalRateLimiter({
+      maxKeys: options.maxLocalIdentifiers ?? 10_000,
+      ...(options.now ? { now: options.now } : {}),
+    });
+  }
+
+  /** Rules with a limiter ready, and identifiers remembered as blocked: both bounded. */
+  get sizes(): { rules: number; blocked: number } {
+    return { rules: this.#limiters.size, blocked: this.#ephemeralCache.size };
   }
 
   async check(identifier: string, rule: RateRule): Promise<RateDecision> {

@@ -1,16 +1,23 @@
 import type { TenantId } from "../cache/keys";
-import type { TenantRegistry } from "./registry";
+import { type OriginIndexChanges, tenantIndexChanges, tokenIndexChanges } from "./origin-index";
+import type { OriginReindexPage, TenantRegistry } from "./registry";
 import type { TenantRecord } from "./tenant-record";
 import type { TokenRecord } from "./token-record";
 
-/** Memory-only mode: tenants and tokens live in this isolate and vanish with it. */
+/**
+ * Memory-only mode: tenants and tokens live in this isolate and vanish with it. The origin index
+ * is kept as Redis keeps it, so a preflight answers the same in both modes. Each method changes
+ * its maps without awaiting in between, which makes every change atomic within the isolate.
+ */
 export class MemoryTenantRegistry implements TenantRegistry {
   readonly #tenants = new Map<TenantId, TenantRecord>();
   readonly #tokens = new Map<string, TokenRecord>();
+  readonly #origins = new Map<string, Set<string>>();
 
   async createTenant(record: TenantRecord): Promise<boolean> {
     if (this.#tenants.has(record.id)) return false;
     this.#tenants.set(record.id, structuredClone(record));
+    this.#apply(tenantIndexChanges(undefined, record));
     return true;
   }
 
@@ -23,12 +30,18 @@ export class MemoryTenantRegistry implements TenantRegistry {
     return [...this.#tenants.values()].map((record) => structuredClone(record));
   }
 
-  async putTenant(record: TenantRecord): Promise<void> {
-    this.#tenants.set(record.id, structuredClone(record));
+  async updateTenant(id: TenantId, change: (current: TenantRecord) => TenantRecord): Promise<TenantRecord | undefined> {
+    const current = this.#tenants.get(id);
+    if (!current) return undefined;
+    const next = change(structuredClone(current));
+    this.#tenants.set(id, structuredClone(next));
+    this.#apply(tenantIndexChanges(current, next, next.status !== current.status ? this.#tokensOf(id) : undefined));
+    return next;
   }
 
   async putToken(digest: string, record: TokenRecord): Promise<void> {
     this.#tokens.set(digest, structuredClone(record));
+    this.#apply(tokenIndexChanges(record, this.#tenants.get(record.tenant)?.status === "active"));
   }
 
   async resolveToken(digest: string) {
@@ -38,8 +51,34 @@ export class MemoryTenantRegistry implements TenantRegistry {
   }
 
   async listTokens(tenant: TenantId) {
-    return [...this.#tokens]
-      .filter(([, record]) => record.tenant === tenant)
-      .map(([digest, record]) => ({ digest, record: structuredClone(record) }));
+    return this.#tokensOf(tenant).map(({ digest, record }) => ({ digest, record: structuredClone(record) }));
+  }
+
+  async allowsOrigin(origin: string): Promise<boolean> {
+    return (this.#origins.get(origin)?.size ?? 0) > 0;
+  }
+
+  /** The whole index in one page: it is rebuilt from the records this isolate holds. */
+  async reindexOrigins(_cursor: string): Promise<OriginReindexPage> {
+    this.#origins.clear();
+    for (const tenant of this.#tenants.values()) this.#apply(tenantIndexChanges(tenant, tenant, this.#tokensOf(tenant.id)));
+    return { cursor: "0", tenants: this.#tenants.size, tokens: this.#tokens.size };
+  }
+
+  #tokensOf(tenant: TenantId): { digest: string; record: TokenRecord }[] {
+    return [...this.#tokens].filter(([, record]) => record.tenant === tenant).map(([digest, record]) => ({ digest, record }));
+  }
+
+  #apply({ add, remove }: OriginIndexChanges): void {
+    for (const { origin, member } of remove) {
+      const members = this.#origins.get(origin);
+      members?.delete(member);
+      if (members?.size === 0) this.#origins.delete(origin);
+    }
+    for (const { origin, member } of add) {
+      const members = this.#origins.get(origin) ?? new Set<string>();
+      members.add(member);
+      this.#origins.set(origin, members);
+    }
   }
 }

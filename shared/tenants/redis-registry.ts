@@ -1,62 +1,35 @@
-import { TENANTS_REDIS_KEY, type TenantId, TOKENS_REDIS_KEY, tenantTokensRedisKey } from "../cache/keys";
-import type { LuaScript } from "../cache/lua-scripts";
-import type { RedisReply, RedisRunner } from "../cache/redis-client";
-import { runCalls } from "../cache/script-runner";
-import { StoreUnavailableError } from "../cache/store";
-import type { TenantRegistry } from "./registry";
+import { corsOriginRedisKey, TENANTS_REDIS_KEY, type TenantId, TOKENS_REDIS_KEY } from "../cache/keys";
+import type { RedisRunner } from "../cache/redis-client";
+import { runCalls, type ScriptCall } from "../cache/script-runner";
+import { tenantIndexChanges } from "./origin-index";
+import { reindexOriginPage } from "./redis-origin-reindex";
+import { type OriginReindexPage, TenantChangedError, type TenantRegistry } from "./registry";
+import { createTenantCall, expectOk, listTokensCall, parseTokenList, putTenantCall, putTokenCall } from "./registry-calls";
+import { originAllowedScript, resolveTokenScript } from "./registry-scripts";
 import type { TenantRecord } from "./tenant-record";
 import type { TokenRecord } from "./token-record";
 
-/** KEYS: tokens hash, tenants hash. ARGV: digest. The token's record and its tenant's, or nil. */
-const resolveTokenScript: LuaScript = {
-  name: "resolve-token",
-  source: `
-local token = redis.call('HGET', KEYS[1], ARGV[1])
-if not token then return false end
-local tenant = redis.call('HGET', KEYS[2], cjson.decode(token).tenant)
-return {token, tenant}
-`,
-};
-
-/** KEYS: tokens hash, tenant's token index. ARGV: digest, id, record JSON. */
-const putTokenScript: LuaScript = {
-  name: "put-token",
-  source: `
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
-return 1
-`,
-};
-
-/** KEYS: tokens hash, tenant's token index. Every token record of the tenant with its digest. */
-const listTokensScript: LuaScript = {
-  name: "list-tokens",
-  source: `
-local digests = redis.call('HVALS', KEYS[2])
-local out = {}
-for _, digest in ipairs(digests) do
-  local record = redis.call('HGET', KEYS[1], digest)
-  if record then table.insert(out, digest) table.insert(out, record) end
-end
-return out
-`,
-};
+export interface RedisTenantRegistryOptions {
+  /** How often an update is retried when another change to the tenant came between. @default 5 */
+  maxAttempts?: number;
+}
 
 export class RedisTenantRegistry implements TenantRegistry {
   readonly #runner: RedisRunner;
+  readonly #maxAttempts: number;
 
-  constructor(runner: RedisRunner) {
+  constructor(runner: RedisRunner, options: RedisTenantRegistryOptions = {}) {
     this.#runner = runner;
+    this.#maxAttempts = options.maxAttempts ?? 5;
   }
 
   async createTenant(record: TenantRecord): Promise<boolean> {
-    const reply = await this.#one({ op: "hsetnx", key: TENANTS_REDIS_KEY, field: record.id, value: JSON.stringify(record) });
-    return Number(reply) === 1;
+    return Number(await this.#call(createTenantCall(record))) === 1;
   }
 
   async getTenant(id: TenantId): Promise<TenantRecord | undefined> {
-    const reply = await this.#one({ op: "hget", key: TENANTS_REDIS_KEY, field: id });
-    return typeof reply === "string" ? (JSON.parse(reply) as TenantRecord) : undefined;
+    const json = await this.#readTenant(id);
+    return json === undefined ? undefined : (JSON.parse(json) as TenantRecord);
   }
 
   async listTenants(): Promise<TenantRecord[]> {
@@ -64,26 +37,16 @@ export class RedisTenantRegistry implements TenantRegistry {
     return Array.isArray(reply) ? reply.map((json) => JSON.parse(String(json)) as TenantRecord) : [];
   }
 
-  async putTenant(record: TenantRecord): Promise<void> {
-    await this.#one({ op: "hset", key: TENANTS_REDIS_KEY, fields: { [record.id]: JSON.stringify(record) } });
+  updateTenant(id: TenantId, change: (current: TenantRecord) => TenantRecord): Promise<TenantRecord | undefined> {
+    return this.#writeTenant(id, change, { rebuild: false });
   }
 
   async putToken(digest: string, record: TokenRecord): Promise<void> {
-    const [reply] = await runCalls(this.#runner, [
-      {
-        script: putTokenScript,
-        keys: [TOKENS_REDIS_KEY, tenantTokensRedisKey(record.tenant)],
-        args: [digest, record.id, JSON.stringify(record)],
-      },
-    ]);
-    expectOk(reply);
+    await this.#call(putTokenCall(digest, record));
   }
 
   async resolveToken(digest: string) {
-    const [reply] = await runCalls(this.#runner, [
-      { script: resolveTokenScript, keys: [TOKENS_REDIS_KEY, TENANTS_REDIS_KEY], args: [digest] },
-    ]);
-    const value = expectOk(reply);
+    const value = await this.#call({ script: resolveTokenScript, keys: [TOKENS_REDIS_KEY, TENANTS_REDIS_KEY], args: [digest] });
     if (!Array.isArray(value)) return undefined;
     const [token, tenant] = value;
     return {
@@ -93,24 +56,55 @@ export class RedisTenantRegistry implements TenantRegistry {
   }
 
   async listTokens(tenant: TenantId) {
-    const [reply] = await runCalls(this.#runner, [
-      { script: listTokensScript, keys: [TOKENS_REDIS_KEY, tenantTokensRedisKey(tenant)], args: [] },
-    ]);
-    const flat = expectOk(reply);
-    const out: { digest: string; record: TokenRecord }[] = [];
-    if (!Array.isArray(flat)) return out;
-    for (let i = 0; i + 1 < flat.length; i += 2)
-      out.push({ digest: String(flat[i]), record: JSON.parse(String(flat[i + 1])) as TokenRecord });
-    return out;
+    return parseTokenList(await this.#call(listTokensCall(tenant)));
+  }
+
+  async allowsOrigin(origin: string): Promise<boolean> {
+    return Number(await this.#call({ script: originAllowedScript, keys: [corsOriginRedisKey(origin)], args: [] })) > 0;
+  }
+
+  reindexOrigins(cursor: string): Promise<OriginReindexPage> {
+    return reindexOriginPage(this.#runner, cursor, (tenant) => this.#writeTenant(tenant, (record) => record, { rebuild: true }));
+  }
+
+  /**
+   * Read, change, write only if unchanged: the write and its index changes are one script that
+   * checks the record (and the token count, when tokens are involved) is still what was read.
+   * A status change, or a rebuild, writes the tenant's tokens' memberships too: O(its tokens).
+   */
+  async #writeTenant(id: TenantId, change: (current: TenantRecord) => TenantRecord, options: { rebuild: boolean }) {
+    for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
+      const readJson = await this.#readTenant(id);
+      if (readJson === undefined) return undefined;
+      const current = JSON.parse(readJson) as TenantRecord;
+      const next = change(current);
+      const tokens = options.rebuild || next.status !== current.status ? await this.listTokens(id) : undefined;
+      const written = await this.#call(
+        putTenantCall({
+          tenant: id,
+          readJson,
+          ...(options.rebuild ? {} : { nextJson: JSON.stringify(next) }),
+          ...(tokens ? { tokenCount: tokens.length } : {}),
+          changes: tenantIndexChanges(current, next, tokens),
+        }),
+      );
+      if (Number(written) === 1) return next;
+    }
+    throw new TenantChangedError(id);
+  }
+
+  async #readTenant(id: TenantId): Promise<string | undefined> {
+    const reply = await this.#one({ op: "hget", key: TENANTS_REDIS_KEY, field: id });
+    return typeof reply === "string" ? reply : undefined;
+  }
+
+  async #call(call: ScriptCall): Promise<unknown> {
+    const [reply] = await runCalls(this.#runner, [call]);
+    return expectOk(reply);
   }
 
   async #one(command: Parameters<RedisRunner["run"]>[0][number]): Promise<unknown> {
     const [reply] = await this.#runner.run([command]);
     return expectOk(reply);
   }
-}
-
-function expectOk(reply: RedisReply | undefined): unknown {
-  if (!reply?.ok) throw new StoreUnavailableError("tenant registry command failed");
-  return reply.value;
 }

@@ -1,18 +1,28 @@
 import * as z from "zod";
 import { isTenantId, type TenantId } from "../cache/keys";
 
+/** The longest browser origin accepted, in an `Origin` header or a tenant's list. */
+export const MAX_ORIGIN_LENGTH = 255;
+
+/**
+ * Whether `value` is a browser origin exactly as a browser serialises it in an `Origin` header:
+ * http or https, host, optional port, nothing else (no path, no trailing slash, lower case).
+ */
+export function isBrowserOrigin(value: string): boolean {
+  // Cheap checks first: preflights test untrusted headers with this before any lookup.
+  if (value.length > MAX_ORIGIN_LENGTH || !/^https?:\/\/[^/?#@\s]+$/.test(value)) return false;
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}
+
 /** A browser origin as it appears in an `Origin` header: scheme, host, optional port. */
 export const browserOriginSchema = z
   .string()
-  .max(255)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
-    } catch {
-      return false;
-    }
-  }, "origins look like https://app.example.com (scheme, host and port only)");
+  .max(MAX_ORIGIN_LENGTH)
+  .refine(isBrowserOrigin, "origins look like https://app.example.com (scheme, host and port only)");
 
 /** A host warm origins may be fetched from: `api.example.com`, or `*.example.com` for subdomains. */
 export const originHostSchema = z

@@ -1,49 +1,33 @@
 import type { TenantId } from "../cache/keys";
-import { StoreUnavailableError } from "../cache/store";
+import { LruMap } from "../lru-map";
 import type { TenantRegistry } from "./registry";
 import type { TenantRecord } from "./tenant-record";
 import type { TokenDigester } from "./token-digest";
 import { generateToken, isWellFormedToken, tokenHint } from "./token-format";
+import { TokenLookups, type TokenLookupsOptions } from "./token-lookups";
 import { type TokenIssue, type TokenProblem, type TokenRecord, tokenProblem } from "./token-record";
 
 export type Verification = { ok: true; tenant: TenantRecord; token: TokenRecord } | { ok: false; problem: TokenProblem };
 
-export interface TokenServiceOptions {
-  registry: TenantRegistry;
+export interface TokenServiceOptions extends TokenLookupsOptions {
   digester: TokenDigester;
-  /** How long a verification is reused before the registry is asked again: the revocation bound. @default 5000 */
-  cacheMs?: number;
-  /** How long a cached verification may still be used while the registry is unreachable. @default 300000 */
-  staleIfErrorMs?: number;
-  /** Verifications kept per isolate. @default 10000 */
-  maxCached?: number;
-  now?: () => number;
-}
-
-interface Cached {
-  resolved: { token: TokenRecord; tenant: TenantRecord | undefined } | undefined;
-  at: number;
 }
 
 /** Issues, verifies, lists, revokes and rotates tenant tokens. */
 export class TokenService {
   readonly #registry: TenantRegistry;
   readonly #digester: TokenDigester;
-  readonly #cacheMs: number;
-  readonly #staleIfErrorMs: number;
-  readonly #maxCached: number;
+  readonly #lookups: TokenLookups;
   readonly #now: () => number;
-  readonly #cache = new Map<string, Cached>();
-  readonly #digests = new Map<string, string>();
-  readonly #refreshing = new Set<string>();
+  /** Token → digest, for tokens that verified: they skip the HMAC, and the failure throttle. */
+  readonly #verified: LruMap<string, string>;
 
   constructor(options: TokenServiceOptions) {
     this.#registry = options.registry;
     this.#digester = options.digester;
-    this.#cacheMs = options.cacheMs ?? 5000;
-    this.#staleIfErrorMs = options.staleIfErrorMs ?? 300_000;
-    this.#maxCached = options.maxCached ?? 10_000;
+    this.#lookups = new TokenLookups(options);
     this.#now = options.now ?? Date.now;
+    this.#verified = new LruMap(options.maxCached ?? 10_000);
   }
 
   /** The token is in the answer once and never again: only its digest is stored. */
@@ -61,17 +45,26 @@ export class TokenService {
       createdAt: new Date(now).toISOString(),
       ...(input.expiresInSeconds ? { expiresAt: new Date(now + input.expiresInSeconds * 1000).toISOString() } : {}),
     };
-    await this.#registry.putToken(await this.#digester.digest(token), record);
+    const digest = await this.#digester.digest(token);
+    await this.#registry.putToken(digest, record);
+    this.#lookups.forget(digest);
     return { token, record };
+  }
+
+  /** Whether this token verified in this isolate, and has not failed since. */
+  hasVerified(token: string): boolean {
+    return this.#verified.has(token);
   }
 
   async verify(token: string): Promise<Verification> {
     const digest = await this.#digestOf(token);
-    if (!digest) return { ok: false, problem: "unknown" };
-    const resolved = await this.#resolve(digest);
-    if (!resolved) return { ok: false, problem: "unknown" };
-    const problem = tokenProblem(resolved.token, resolved.tenant?.status, this.#now());
-    if (problem || !resolved.tenant) return { ok: false, problem: problem ?? "unknown" };
+    const resolved = digest ? await this.#lookups.resolve(digest) : undefined;
+    const problem = resolved ? tokenProblem(resolved.token, resolved.tenant?.status, this.#now()) : "unknown";
+    if (!digest || problem || !resolved?.tenant) {
+      this.#verified.delete(token);
+      return { ok: false, problem: problem ?? "unknown" };
+    }
+    this.#verified.set(token, digest);
     return { ok: true, tenant: resolved.tenant, token: resolved.token };
   }
 
@@ -85,7 +78,7 @@ export class TokenService {
     if (!found) return undefined;
     const revoked = { ...found.record, revokedAt: found.record.revokedAt ?? new Date(this.#now()).toISOString() };
     await this.#registry.putToken(found.digest, revoked);
-    this.#cache.delete(found.digest);
+    this.#lookups.forget(found.digest);
     return revoked;
   }
 
@@ -107,48 +100,11 @@ export class TokenService {
     return issued;
   }
 
-  // The HMAC is the costliest step of a cached verification; a token seen recently skips it.
+  // The HMAC is the costliest step of a cached verification; a token that verified skips it.
   async #digestOf(token: string): Promise<string | undefined> {
-    const known = this.#digests.get(token);
+    const known = this.#verified.get(token);
     if (known) return known;
     if (!isWellFormedToken(token)) return undefined;
-    const digest = await this.#digester.digest(token);
-    this.#digests.set(token, digest);
-    if (this.#digests.size > this.#maxCached) {
-      const oldest = this.#digests.keys().next().value;
-      if (oldest !== undefined) this.#digests.delete(oldest);
-    }
-    return digest;
-  }
-
-  async #resolve(digest: string): Promise<Cached["resolved"]> {
-    const now = this.#now();
-    const cached = this.#cache.get(digest);
-    if (cached && now - cached.at < this.#cacheMs) return cached.resolved;
-    // One refresh per token at a time: concurrent requests keep the answer being refreshed, at
-    // most one round trip past the bound, instead of each asking Redis (or awaiting another
-    // request's I/O, which in Workers could cancel them together).
-    if (cached && this.#refreshing.has(digest)) return cached.resolved;
-    this.#refreshing.add(digest);
-    try {
-      const resolved = await this.#registry.resolveToken(digest);
-      this.#remember(digest, { resolved, at: now });
-      return resolved;
-    } catch (error) {
-      // Redis is down: a recent answer beats refusing every caller, within a bounded window.
-      if (error instanceof StoreUnavailableError && cached && now - cached.at < this.#staleIfErrorMs) return cached.resolved;
-      throw error;
-    } finally {
-      this.#refreshing.delete(digest);
-    }
-  }
-
-  #remember(digest: string, cached: Cached): void {
-    this.#cache.delete(digest);
-    this.#cache.set(digest, cached);
-    if (this.#cache.size > this.#maxCached) {
-      const oldest = this.#cache.keys().next().value;
-      if (oldest !== undefined) this.#cache.delete(oldest);
-    }
+    return this.#digester.digest(token);
   }
 }

@@ -4,8 +4,11 @@ import { parseCommand, USAGE, UsageError } from "../../dev/admin/commands.ts";
 
 type Call = [method: keyof AdminClient, ...args: unknown[]];
 
-/** An AdminClient that records each call and answers nothing, so a command's effect is its calls. */
-function recordingClient(): { client: AdminClient; calls: Call[] } {
+/**
+ * An AdminClient that records each call, so a command's effect is its calls. It answers nothing,
+ * except reindex: a rebuild of `pages` pages, each cursor the page number, "0" on the last.
+ */
+function recordingClient(pages = 1): { client: AdminClient; calls: Call[] } {
   const calls: Call[] = [];
   const record =
     (method: keyof AdminClient) =>
@@ -13,6 +16,12 @@ function recordingClient(): { client: AdminClient; calls: Call[] } {
       calls.push([method, ...args]);
       return undefined as never;
     };
+  const reindex: AdminClient["reindex"] = async (index, cursor) => {
+    calls.push(["reindex", index, cursor]);
+    const page = Number(cursor) + 1;
+    const done = page === pages;
+    return { index, cursor: done ? "0" : String(page), done, tenants: 100, ...(index === "cors" ? { tokens: 3 } : { plans: 2 }) };
+  };
   const client: AdminClient = {
     createTenant: record("createTenant"),
     listTenants: record("listTenants"),
@@ -22,6 +31,7 @@ function recordingClient(): { client: AdminClient; calls: Call[] } {
     listTokens: record("listTokens"),
     revokeToken: record("revokeToken"),
     rotateToken: record("rotateToken"),
+    reindex,
   };
   return { client, calls };
 }
@@ -121,6 +131,42 @@ describe("npm run admin: commands", () => {
   });
 });
 
+describe("npm run admin: reindex", () => {
+  it("rebuilds the CORS index page by page to the end, then the warm indexes, each from cursor 0", async () => {
+    const { client, calls } = recordingClient(3);
+    const lines: string[] = [];
+    const result = await parseCommand(["reindex"]).run(client, (line) => lines.push(line));
+    expect(calls).toEqual([
+      ["reindex", "cors", "0"],
+      ["reindex", "cors", "1"],
+      ["reindex", "cors", "2"],
+      ["reindex", "warm", "0"],
+      ["reindex", "warm", "1"],
+      ["reindex", "warm", "2"],
+    ]);
+    expect(result).toEqual({
+      reindexed: [
+        { index: "cors", pages: 3, tenants: 300, tokens: 9 },
+        { index: "warm", pages: 3, tenants: 300, plans: 6 },
+      ],
+    });
+    expect(lines).toEqual([
+      "cors: page 1, 100 tenants…",
+      "cors: page 2, 200 tenants…",
+      "cors: page 3, 300 tenants, done",
+      "warm: page 1, 100 tenants…",
+      "warm: page 2, 200 tenants…",
+      "warm: page 3, 300 tenants, done",
+    ]);
+  });
+
+  it("rebuilds only the index --index names", async () => {
+    const { client, calls } = recordingClient(1);
+    await parseCommand(["reindex", "--index", "warm"]).run(client);
+    expect(calls).toEqual([["reindex", "warm", "0"]]);
+  });
+});
+
 describe("npm run admin: help", () => {
   it.each([[[]], [["--help"]], [["-h"]], [["tenant", "create", "acme", "--help"]], [["token", "revoke", "acme", "tok-1", "-h"]]])(
     "%j prints the usage and calls nothing",
@@ -154,6 +200,8 @@ describe("npm run admin: usage errors, before any call", () => {
     [["token", "issue", "acme", "--scopes", "read", "--expires-in", "soon"], /--expires-in takes a whole number/],
     [["tenant", "create", "acme", "corp"], /unexpected argument 'corp'/],
     [["token", "revoke", "acme", "tok-1", "tok-2"], /unexpected argument 'tok-2'/],
+    [["reindex", "--index", "tokens"], /--index takes cors or warm/],
+    [["reindex", "cors"], /unknown command 'reindex cors'/],
   ])("%j: %s", (argv, message) => {
     // Thrown by parseCommand itself: main.ts reports it before asking for an admin token.
     expect(() => parseCommand(argv)).toThrow(UsageError);

@@ -48,6 +48,7 @@ describe("the OpenAPI document", () => {
         "GET /admin/tenants/{id}/tokens",
         "DELETE /admin/tenants/{id}/tokens/{tokenId}",
         "POST /admin/tenants/{id}/tokens/{tokenId}/rotate",
+        "POST /admin/maintenance/reindex",
       ].sort(),
     );
   });
