@@ -2,6 +2,7 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { errorBody, renderError } from "../shared/errors";
+import { adminMaintenance } from "./admin-maintenance";
 import { adminTenants } from "./admin-tenants";
 import { adminTokens } from "./admin-tokens";
 import type { AppEnv } from "./app-env";
@@ -45,6 +46,7 @@ export function buildApp() {
   app.use("/admin/*", apiHeaders, adminAuth);
   app.route("/admin/tenants", adminTenants);
   app.route("/admin/tenants", adminTokens);
+  app.route("/admin/maintenance", adminMaintenance);
 
   app.use("/v1/*", tenantApi);
   // Registered before /v1/cache/*, which would otherwise take DELETE /v1/cache as an empty key.

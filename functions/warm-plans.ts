@@ -4,19 +4,19 @@ import { UpstashStore } from "../shared/cache/upstash-store";
 import { ApiError } from "../shared/errors";
 import { type IsOriginAllowed, tenantOriginCheck } from "../shared/warm/origin-policy";
 import { runPlan } from "../shared/warm/plan-runner";
-import { expandTargets, PLAN_NAME_PATTERN, planSchema, type WarmPlan } from "../shared/warm/plan-schema";
-import { deletePlan, getPlan, listPlans, listRuns, putPlan } from "../shared/warm/plan-store";
+import { countTargets, expandTargets, PLAN_NAME_PATTERN, planSchema, type WarmPlan } from "../shared/warm/plan-schema";
+import { deletePlan, getPlan, listPlanNames, listPlans, listRuns, putPlan } from "../shared/warm/plan-store";
 import { MAX_RUNS_KEPT } from "../shared/warm/run-record";
+import { nextSlotAfter } from "../shared/warm/schedules";
 import { budgetedRunner, SubrequestBudget } from "../shared/warm/subrequest-budget";
 import { warmRunnerFor } from "../shared/warm/warm-runner";
 import type { AppEnv } from "./app-env";
+import { limitsOf } from "./http/limits";
 import { methodNotAllowed } from "./http/method-not-allowed";
 import { readJsonWithLimit } from "./http/read-body";
 import { parseOr400 } from "./http/validation";
 import { requireScope } from "./middleware/require-scope";
 
-// 1,000 targets with long URLs and a few headers fit comfortably.
-const PLAN_BODY_LIMIT = 1024 * 1024;
 // The request's own subrequests come out of the same per-invocation limit: token lookup, rate
 // limit and stats flush, with their transport retries.
 const RESERVED_FOR_REQUEST = 6;
@@ -36,11 +36,22 @@ export const warmPlans = new Hono<AppEnv>()
   .put("/plans/:name", async (c) => {
     const name = planName(c);
     const { config } = c.get("services");
-    const input = parseOr400(planSchema(config), await readJsonWithLimit(c.req.raw, PLAN_BODY_LIMIT), "invalid_body");
-    const plan: WarmPlan = { ...input, name, updatedAt: Date.now() };
+    // The tenant's caps (its limits, or the deployment's WARM_MAX_*): the body is cut at its plan size.
+    const limits = limitsOf(c);
+    const input = parseOr400(planSchema(config), await readJsonWithLimit(c.req.raw, limits.warmPlanBytes), "invalid_body");
+    if (countTargets(input.targets) > limits.warmTargetsPerPlan) {
+      throw new ApiError(400, "invalid_body", `targets: a plan of this tenant warms at most ${limits.warmTargetsPerPlan} keys`);
+    }
+    const now = Date.now();
+    const plan: WarmPlan = { ...input, name, updatedAt: now };
     assertOriginsAllowed(plan, originPolicy(c));
-    const result = await putPlan(warmRunner(c), c.get("tenant"), plan);
-    if (result === "too_many") throw new ApiError(409, "conflict", "This tenant already has the most warm plans allowed");
+    const result = await putPlan(warmRunner(c), c.get("tenant"), plan, {
+      maxPlans: limits.warmPlans,
+      dueAt: nextSlotAfter(plan.schedule, now),
+    });
+    // 409, not 413: the plan itself is acceptable; it conflicts with the plans the tenant already has.
+    if (result === "too_many")
+      throw new ApiError(409, "conflict", `This tenant already has ${limits.warmPlans} warm plans, the most it may have`);
     return c.json({ plan: present(plan) }, result === "created" ? 201 : 200);
   })
   .get("/plans/:name", async (c) => {
@@ -79,7 +90,7 @@ export const warmPlans = new Hono<AppEnv>()
     const runner = warmRunner(c);
     const only = c.req.query("plan");
     if (only !== undefined && !PLAN_NAME_PATTERN.test(only)) throw new ApiError(400, "invalid_query", "plan: not a plan name");
-    const names = only !== undefined ? [only] : (await listPlans(runner, c.get("tenant"))).map((plan) => plan.name);
+    const names = only !== undefined ? [only] : await listPlanNames(runner, c.get("tenant"));
     return c.json({ runs: await listRuns(runner, c.get("tenant"), names, MAX_RUNS_KEPT) });
   })
   .all("/runs", methodNotAllowed("GET, HEAD"));

@@ -2,10 +2,13 @@ import { CircuitBreaker } from "./cache/circuit-breaker";
 import { guardedRunner } from "./cache/guarded-runner";
 import { MemoryStore } from "./cache/memory-store";
 import { createUpstashClient, type RedisRunner, type UpstashClient } from "./cache/redis-client";
+import { longestCallMs } from "./cache/script-runner";
 import { TieredStore } from "./cache/tiered-store";
 import { timedRunner } from "./cache/timed-runner";
 import { UpstashStore } from "./cache/upstash-store";
 import { type Config, parseEnv, usesRedis } from "./env";
+import { HealthProbe } from "./health-probe";
+import { AuthFailureThrottle } from "./limits/auth-failure-throttle";
 import { RateLimiter } from "./limits/rate-limiter";
 import { IsolateMetrics } from "./metrics/isolate-metrics";
 import { StatsBuffer } from "./stats/stats-buffer";
@@ -28,6 +31,10 @@ export interface Services {
   tokens: TokenService;
   rateLimiter: RateLimiter;
   corsOrigins: CorsOrigins;
+  /** Failed authentications per client in this isolate (AUTH_FAILURES_PER_MINUTE). */
+  authFailures: AuthFailureThrottle;
+  /** /health's Redis probe, reused for a second; absent in memory-only mode. */
+  healthProbe: HealthProbe | undefined;
   metrics: IsolateMetrics;
   /** Read-through for keys with an origin; absent in memory-only mode. */
   originReads: OriginReads | undefined;
@@ -41,13 +48,22 @@ export interface ServiceOverrides {
 
 export function buildServices(config: Config, overrides: ServiceOverrides = {}): Services {
   const now = overrides.now ?? Date.now;
-  const breaker = new CircuitBreaker({ failureThreshold: config.CIRCUIT_FAILURE_THRESHOLD, cooldownMs: config.CIRCUIT_COOLDOWN_MS, now });
+  // "In progress" markers (a half-open probe, a revalidation, a stats flush) outliving any call
+  // were left by a cancelled request, so they expire after the longest a call can take.
+  const inFlightBoundMs = longestCallMs(config.L2_TIMEOUT_MS);
+  const breaker = new CircuitBreaker({
+    failureThreshold: config.CIRCUIT_FAILURE_THRESHOLD,
+    cooldownMs: config.CIRCUIT_COOLDOWN_MS,
+    probeTimeoutMs: inFlightBoundMs,
+    now,
+  });
   const upstash: UpstashClient | undefined = usesRedis(config)
     ? createUpstashClient({
         url: config.UPSTASH_REDIS_REST_URL as string,
         token: config.UPSTASH_REDIS_REST_TOKEN as string,
         timeoutMs: config.L2_TIMEOUT_MS,
         retries: config.L2_RETRIES,
+        maxRequestBytes: config.L2_MAX_REQUEST_BYTES,
       })
     : undefined;
   const metrics = new IsolateMetrics();
@@ -58,11 +74,20 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     l1: new MemoryStore({ budgetBytes: config.L1_BUDGET_BYTES, now }),
     // The store runs its calls through the breaker itself, so it gets the bare runner.
     l2: bareRunner
-      ? new UpstashStore({ runner: bareRunner, codec: { compressionThresholdBytes: config.COMPRESSION_THRESHOLD_BYTES }, now })
+      ? new UpstashStore({
+          runner: bareRunner,
+          codec: { compressionThresholdBytes: config.COMPRESSION_THRESHOLD_BYTES },
+          now,
+          tombstoneMs: config.TOMBSTONE_SECONDS * 1000,
+          maxRequestBytes: config.L2_MAX_REQUEST_BYTES,
+          // The longest an entry can live (Redis, then an L1's grace) plus an hour of clock skew: watermark-scripts.ts.
+          watermarkRetentionMs: (config.MAX_TTL_SECONDS + config.MAX_SWR_SECONDS + config.L1_GRACE_SECONDS + 3600) * 1000,
+        })
       : undefined,
     breaker,
     l1MaxTtlMs: config.L1_MAX_TTL_SECONDS * 1000,
     l1GraceMs: config.L1_GRACE_SECONDS * 1000,
+    revalidationTimeoutMs: inFlightBoundMs,
     now,
   });
   const tenants: TenantRegistry = redis ? new RedisTenantRegistry(redis) : new MemoryTenantRegistry();
@@ -81,16 +106,25 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     config,
     store,
     redis,
-    stats: new StatsBuffer({ flushIntervalMs: config.STATS_FLUSH_INTERVAL_MS, now }),
+    stats: new StatsBuffer({
+      flushIntervalMs: config.STATS_FLUSH_INTERVAL_MS,
+      maxRequestBytes: config.L2_MAX_REQUEST_BYTES,
+      flushTimeoutMs: inFlightBoundMs,
+      onDropped: (updates) => metrics.countDroppedStats(updates),
+      now,
+    }),
     tenants,
     tokens: new TokenService({
       registry: tenants,
       digester: new TokenDigester(config.TOKEN_PEPPER),
       cacheMs: config.TOKEN_CACHE_SECONDS * 1000,
+      refreshTimeoutMs: inFlightBoundMs,
       now,
     }),
     rateLimiter: new RateLimiter({ redis: rateLimitClient(config), breaker, timeoutMs: config.RATE_LIMIT_TIMEOUT_MS, now }),
     corsOrigins: new CorsOrigins({ registry: tenants, cacheMs: config.TOKEN_CACHE_SECONDS * 1000, now }),
+    authFailures: new AuthFailureThrottle({ failuresPerWindow: config.AUTH_FAILURES_PER_MINUTE, now }),
+    healthProbe: redis ? new HealthProbe({ runner: redis, breaker, inFlightTimeoutMs: inFlightBoundMs, now }) : undefined,
     metrics,
     originReads,
   };

@@ -27,7 +27,9 @@ export function warmOperations(): OperationDocs[] {
       tags: ["warm"],
       summary: "Create or replace a warm plan",
       description:
-        "Schedule, targets (key + url, or urlTemplate + keys), priority, ttl/swr, ttlRules and limits; see README. Scope: manage.",
+        "Schedule, targets (key + url, or urlTemplate + keys), priority, ttl/swr, ttlRules and limits; see README. Scope: manage. " +
+        "Held to the tenant's caps: at most `warmPlanBytes` of JSON (413), `warmTargetsPerPlan` keys (400) and `warmPlans` plans (409). " +
+        "A new plan is first due at its schedule's next slot.",
       security: tenantSecurity,
       parameters: [planName],
       requestBody: { required: true, content: { "application/json": { schema: { type: "object" } } } },
@@ -55,7 +57,7 @@ export function warmOperations(): OperationDocs[] {
       method: "post",
       path: "/v1/warm/plans/{name}/run",
       tags: ["warm"],
-      summary: "Run a warm plan now",
+      summary: "Run a warm plan now, within one invocation's budget (an unfinished run is resumed by the next cron tick)",
       security: tenantSecurity,
       parameters: [planName],
       responses: { 200: ok("The run's record"), ...errors(400, 401, 403, 404, 409, 429, 503) },

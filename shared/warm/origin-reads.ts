@@ -1,5 +1,5 @@
 import type { Entry } from "../cache/entry";
-import { type EntryKey, memoryKey, type TenantId } from "../cache/keys";
+import { type EntryKey, memoryKey } from "../cache/keys";
 import type { RedisRunner } from "../cache/redis-client";
 import { outsideRequestBudget } from "../cache/request-budget";
 import type { TieredStore } from "../cache/tiered-store";
@@ -7,9 +7,8 @@ import type { UpstashStore } from "../cache/upstash-store";
 import type { TenantRecord } from "../tenants/tenant-record";
 import { recordAccess } from "./access-counts";
 import { tenantOriginCheck } from "./origin-policy";
+import { OriginTargets } from "./origin-targets";
 import { lifetimeOf } from "./plan-runner";
-import { expandTargets, type WarmPlan } from "./plan-schema";
-import { listPlans } from "./plan-store";
 import { type LoadResult, loadFromOrigin, type OriginTarget } from "./read-through";
 import { SingleFlight } from "./single-flight";
 
@@ -20,10 +19,20 @@ export interface OriginReadsOptions {
   store: TieredStore;
   maxValueBytes: number;
   allowPrivateHosts: boolean;
-  /** How long a tenant's key → origin index is reused: how fast a plan edit reaches reads. @default 10000 */
+  /** How long a key's origin (or its absence) is reused: how fast a plan edit reaches reads. @default 10000 */
   planCacheMs?: number;
-  /** Tenants whose index is kept per isolate. @default 1000 */
+  /** How long a failed origin lookup stops further lookups in this isolate. @default 1500 */
+  failureCacheMs?: number;
+  /** Keys whose origin lookup is kept per isolate. @default 10000 */
+  maxKeys?: number;
+  /** Tenants kept as known to have no plans. @default 10000 */
   maxTenants?: number;
+  /**
+   * How long an in-flight load is joined by other callers: the load's own deadlines (the lease
+   * wait, an origin fetch with its retry) plus margin. A leader cancelled mid-load never settles
+   * in Workers; past this, the next caller starts a new load. @default 30000
+   */
+  maxFlightMs?: number;
   now?: () => number;
 }
 
@@ -37,11 +46,24 @@ type WaitUntil = (promise: Promise<unknown>) => void;
  */
 export class OriginReads {
   readonly #options: OriginReadsOptions;
-  readonly #flights = new SingleFlight<LoadResult>();
-  readonly #indexes = new Map<TenantId, { at: number; targets: Map<string, OriginTarget> }>();
+  readonly #flights: SingleFlight<LoadResult>;
+  readonly #origins: OriginTargets;
 
   constructor(options: OriginReadsOptions) {
     this.#options = options;
+    this.#flights = new SingleFlight({
+      maxFlightMs: options.maxFlightMs ?? 30_000,
+      maxFlights: options.maxKeys ?? 10_000,
+      ...(options.now ? { now: options.now } : {}),
+    });
+    this.#origins = new OriginTargets({
+      redis: options.redis,
+      ...(options.planCacheMs !== undefined ? { cacheMs: options.planCacheMs } : {}),
+      ...(options.failureCacheMs !== undefined ? { failureCacheMs: options.failureCacheMs } : {}),
+      ...(options.maxKeys !== undefined ? { maxKeys: options.maxKeys } : {}),
+      ...(options.maxTenants !== undefined ? { maxTenants: options.maxTenants } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    });
   }
 
   /**
@@ -86,52 +108,34 @@ export class OriginReads {
     current: Entry | undefined,
   ): Promise<LoadResult> {
     const { redis, l2, store, maxValueBytes, allowPrivateHosts } = this.#options;
-    const result = await this.#flights.run(
-      memoryKey(key),
-      () =>
-        loadFromOrigin({
-          key,
-          target,
-          runner: redis,
-          store: l2,
-          isOriginAllowed: tenantOriginCheck(tenant, { allowPrivateHosts }),
-          maxBytes: maxValueBytes,
-          current,
-          waitUntil,
-        }),
-      { waitUntil },
-    );
+    const result = await this.#flights
+      .run(
+        memoryKey(key),
+        () =>
+          loadFromOrigin({
+            key,
+            target,
+            runner: redis,
+            store: l2,
+            isOriginAllowed: tenantOriginCheck(tenant, { allowPrivateHosts }),
+            maxBytes: maxValueBytes,
+            current,
+            waitUntil,
+          }),
+        // A caller that gave up waiting on another caller's load (a slow origin, or a leader whose
+        // request was cancelled) answers as an upstream failure, never as an error of its own.
+        { waitUntil, fallback: async (): Promise<LoadResult> => ({ status: "timeout" }) },
+      )
+      .catch((): LoadResult => ({ status: "timeout" }));
     if (result.status === "loaded") store.remember(key, result.entry);
     return result;
   }
 
   async #targetFor(key: EntryKey): Promise<OriginTarget | undefined> {
-    const now = (this.#options.now ?? Date.now)();
-    let index = this.#indexes.get(key.tenant);
-    if (!index || now - index.at >= (this.#options.planCacheMs ?? 10_000)) {
-      // Plans unreadable (Redis failing): no origin for now, rather than failing a plain miss.
-      const plans = await listPlans(this.#options.redis, key.tenant).catch(() => undefined);
-      if (!plans) return index?.targets.get(key.key);
-      index = { at: now, targets: indexTargets(plans, now) };
-      this.#indexes.delete(key.tenant);
-      this.#indexes.set(key.tenant, index);
-      if (this.#indexes.size > (this.#options.maxTenants ?? 1000)) {
-        const oldest = this.#indexes.keys().next().value;
-        if (oldest !== undefined) this.#indexes.delete(oldest);
-      }
-    }
-    return index.targets.get(key.key);
+    const origin = await this.#origins.originOf(key);
+    if (!origin) return undefined;
+    // Lifetimes are decided when the entry is written: a time-window rule applies at that moment.
+    const { ttlSeconds, swrSeconds } = lifetimeOf(origin.plan, origin.target, (this.#options.now ?? Date.now)());
+    return { url: origin.url, headers: origin.headers, ttlSeconds, swrSeconds, tags: origin.tags };
   }
-}
-
-function indexTargets(plans: readonly WarmPlan[], now: number): Map<string, OriginTarget> {
-  const targets = new Map<string, OriginTarget>();
-  // Higher priority plans win a key that several plans name.
-  for (const plan of [...plans].sort((a, b) => a.priority - b.priority)) {
-    for (const target of expandTargets(plan)) {
-      const { ttlSeconds, swrSeconds } = lifetimeOf(plan, target, now);
-      targets.set(target.key, { url: target.url, headers: target.headers, ttlSeconds, swrSeconds, tags: target.tags });
-    }
-  }
-  return targets;
 }

@@ -1,11 +1,11 @@
 import type { TenantId } from "../cache/keys";
 import type { RedisRunner } from "../cache/redis-client";
 import type { UpstashStore } from "../cache/upstash-store";
-import { releaseLease } from "./lease";
 import type { IsOriginAllowed } from "./origin-policy";
 import { expandTargets, type WarmPlan, type WarmTarget } from "./plan-schema";
 import { addError, type WarmRunRecord } from "./run-record";
-import { beginPlanRun, finishPlanRun } from "./run-state";
+import { beginPlanRun, type FinishInput, finishPlanRun } from "./run-state";
+import { nextSlotAfter, slotOf } from "./schedules";
 import { BudgetExhaustedError, type SubrequestBudget } from "./subrequest-budget";
 import { type TargetOutcome, warmBatch } from "./target-warmer";
 import { matchingRule } from "./ttl-rules";
@@ -19,8 +19,11 @@ export interface PlanRunContext {
   budget: SubrequestBudget;
   isOriginAllowed: IsOriginAllowed;
   trigger: "cron" | "manual";
-  /** Cron runs: the plan's schedule slot at this invocation; a slot already run is not run again. */
-  slot?: number;
+  /**
+   * Cron runs: the time of the tick that dispatched the run. Its schedule slot is the one run (a
+   * slot already run is not run again), and the due index is moved on from it.
+   */
+  at?: number;
   /** How long the plan's lease lasts; a chunk stops starting batches after half of it. @default 300000 */
   leaseTtlMs?: number;
   now?: () => number;
@@ -37,8 +40,8 @@ export type PlanRunResult =
   /** Not enough budget left to make progress. */
   | { status: "unaffordable" };
 
-// begin + read + one fetch + write + finish: less than this cannot move the cursor.
-const MIN_CHUNK_SUBREQUESTS = 5;
+/** begin + read + one fetch + write + finish: less than this cannot move the cursor. */
+export const MIN_CHUNK_SUBREQUESTS = 5;
 const FINISH = 1;
 
 /**
@@ -49,13 +52,16 @@ export async function runPlan(plan: WarmPlan, ctx: PlanRunContext): Promise<Plan
   const now = ctx.now ?? Date.now;
   const leaseTtlMs = ctx.leaseTtlMs ?? 300_000;
   if (!ctx.budget.canAfford(MIN_CHUNK_SUBREQUESTS)) return { status: "unaffordable" };
-  const begun = await beginPlanRun(ctx.runner, ctx.tenant, plan.name, leaseTtlMs);
-  if (begun.status === "busy") return { status: "busy" };
+  const schedule = ctx.trigger === "cron" && ctx.at !== undefined ? scheduleAt(plan, ctx.at) : undefined;
+  const begun = await beginPlanRun(ctx.runner, ctx.tenant, plan.name, {
+    leaseTtlMs,
+    slot: schedule?.slot,
+    // Busy: the holder moves the plan on when it finishes; until then it stays due, so a holder
+    // that died is replaced by the next tick rather than after a claim expires.
+    due: schedule ? { whenDone: schedule.next, whenBusy: ctx.at ?? now() } : undefined,
+  });
+  if (begun.status !== "leased") return { status: begun.status };
   const { lease, state } = begun;
-  if (!state.resume && ctx.trigger === "cron" && ctx.slot !== undefined && state.slot >= ctx.slot) {
-    await releaseLease(ctx.runner, lease).catch(() => {});
-    return { status: "not_due" };
-  }
 
   const targets = expandTargets(plan);
   const startedAt = now();
@@ -104,7 +110,8 @@ export async function runPlan(plan: WarmPlan, ctx: PlanRunContext): Promise<Plan
     const { leaseHeld } = await finishPlanRun(ctx.runner, ctx.tenant, {
       lease,
       record,
-      slot: record.finished && ctx.trigger === "cron" ? ctx.slot : undefined,
+      slot: record.finished ? schedule?.slot : undefined,
+      due: dueAfter(record, schedule, ctx.at ?? now()),
     });
     if (!leaseHeld) record.leaseLost = true;
   } catch {
@@ -113,8 +120,26 @@ export async function runPlan(plan: WarmPlan, ctx: PlanRunContext): Promise<Plan
   return { status: "ran", record };
 }
 
+function scheduleAt(plan: WarmPlan, at: number): { slot: number; next: number } {
+  return { slot: slotOf(plan.schedule, at), next: nextSlotAfter(plan.schedule, at) };
+}
+
+/**
+ * A finished cron run makes the plan due at its next slot; an unfinished run of either kind makes
+ * it due at once (the next tick resumes it from its cursor); a finished manual run leaves the
+ * schedule as it was.
+ */
+function dueAfter(record: WarmRunRecord, schedule: { next: number } | undefined, at: number): FinishInput["due"] {
+  if (!record.finished) return { at, mode: "LT" };
+  return schedule ? { at: schedule.next, mode: "SET" } : undefined;
+}
+
 /** A target's TTL beats the plan's time-window rule, which beats the plan's default. */
-export function lifetimeOf(plan: WarmPlan, target: WarmTarget, at: number): { ttlSeconds: number; swrSeconds: number } {
+export function lifetimeOf(
+  plan: Pick<WarmPlan, "ttlRules" | "ttl" | "swr">,
+  target: Pick<WarmTarget, "ttl" | "swr">,
+  at: number,
+): { ttlSeconds: number; swrSeconds: number } {
   const rule = matchingRule(plan.ttlRules, at);
   return { ttlSeconds: target.ttl ?? rule?.ttl ?? plan.ttl, swrSeconds: target.swr ?? rule?.swr ?? plan.swr };
 }

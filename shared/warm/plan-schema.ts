@@ -2,14 +2,17 @@ import * as z from "zod";
 import { isValidKey } from "../cache/keys";
 import type { Config } from "../env";
 import { MAX_TAGS_PER_ENTRY, tagSchema } from "../schemas";
+import { WARM_CEILINGS } from "../tenants/tenant-record";
 import { DECLARED_CRONS, type DeclaredCron, resolveSchedule, SCHEDULE_INTERVALS } from "./schedules";
 import { type TtlRule, ttlRuleSchema } from "./ttl-rules";
 
 /** Plan names become part of Redis keys (keys.ts): no `:`, nothing that needs escaping. */
 export const PLAN_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-/** Every key a plan warms, after templates are expanded. */
-export const MAX_TARGETS_PER_PLAN = 1000;
-export const MAX_PLANS_PER_TENANT = 50;
+/**
+ * Keys one plan may warm, after templates are expanded, whatever the tenant: its own cap
+ * (EffectiveLimits.warmTargetsPerPlan, at most this) is checked after parsing (`countTargets`).
+ */
+const TARGETS_CEILING = WARM_CEILINGS.targetsPerPlan;
 export const MAX_ORIGIN_HEADERS = 20;
 
 // The warmer sets these itself: a plan must not be able to override them.
@@ -53,7 +56,7 @@ function buildPlanSchema(config: Config) {
       .string()
       .refine((t) => t.includes("{key}"), "urlTemplate must contain {key}")
       .refine((t) => httpUrl.safeParse(t.replaceAll("{key}", "k")).success, "urlTemplate must be an absolute http(s) URL"),
-    keys: z.array(cacheKey).min(1).max(MAX_TARGETS_PER_PLAN, `a plan warms at most ${MAX_TARGETS_PER_PLAN} keys`),
+    keys: z.array(cacheKey).min(1).max(TARGETS_CEILING, `a plan warms at most ${TARGETS_CEILING} keys`),
     ...perTarget,
   });
   // Chosen by shape rather than z.union, whose error would only say "Invalid input".
@@ -75,8 +78,8 @@ function buildPlanSchema(config: Config) {
         });
         return z.NEVER;
       }),
-      targets: z.array(target).min(1).max(MAX_TARGETS_PER_PLAN),
-      /** Higher runs first when an invocation cannot afford every due plan. */
+      targets: z.array(target).min(1).max(TARGETS_CEILING),
+      /** Among the tenant's own due plans, higher runs first; never weighed against other tenants' plans. */
       priority: z.int().min(0).max(100).default(0),
       ttl: ttl.default(config.DEFAULT_TTL_SECONDS),
       swr: swr.default(0),
@@ -96,7 +99,7 @@ function buildPlanSchema(config: Config) {
         })
         .prefault({}),
     })
-    .refine((plan) => countTargets(plan.targets) <= MAX_TARGETS_PER_PLAN, `a plan warms at most ${MAX_TARGETS_PER_PLAN} keys`);
+    .refine((plan) => countTargets(plan.targets) <= TARGETS_CEILING, `a plan warms at most ${TARGETS_CEILING} keys`);
 }
 
 const schemas = new WeakMap<Config, ReturnType<typeof buildPlanSchema>>();
@@ -131,7 +134,8 @@ export interface WarmTarget {
   headers: Record<string, string>;
 }
 
-function countTargets(targets: readonly ({ key: string } | { keys: readonly string[] })[]): number {
+/** Keys a plan warms, templates expanded. */
+export function countTargets(targets: readonly ({ key: string } | { keys: readonly string[] })[]): number {
   return targets.reduce((sum, target) => sum + ("keys" in target ? target.keys.length : 1), 0);
 }
 

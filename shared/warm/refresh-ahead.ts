@@ -6,7 +6,7 @@ import type { UpstashStore } from "../cache/upstash-store";
 import { takeHotKeys } from "./access-counts";
 import { forEachLimited } from "./concurrency";
 import { fetchOrigin } from "./origin-fetch";
-import type { IsOriginAllowed } from "./origin-policy";
+import type { OriginCheckFor } from "./origin-policy";
 import type { SubrequestBudget } from "./subrequest-budget";
 import { WRITE_BATCH_BYTES } from "./target-warmer";
 import { shouldRefreshEarly } from "./xfetch";
@@ -23,8 +23,9 @@ export interface RefreshAheadOptions {
   /** XFetch's beta. @default 1 */
   beta?: number;
   /**
-   * Time until the next pass. XFetch is evaluated at `now + horizonMs`, so a key that would
-   * expire before the next pass is always refreshed in this one. @default 60000
+   * Time until a tenant's next pass (its next look in the refresh-due set). XFetch is evaluated
+   * at `now + horizonMs`, so a key that would expire before the next pass is always refreshed in
+   * this one. @default 60000
    */
   horizonMs?: number;
   random?: () => number;
@@ -34,11 +35,13 @@ export interface RefreshAheadOptions {
 }
 
 export interface RefreshAheadContext {
+  /** The tick's time, against which the tenants' looks were due. */
+  at: number;
   runner: RedisRunner;
   store: UpstashStore;
   budget: SubrequestBudget;
   /** The SSRF check of each tenant. */
-  originCheckFor: (tenant: TenantId) => Promise<IsOriginAllowed>;
+  originCheckFor: OriginCheckFor;
   now?: () => number;
   fetch?: typeof fetch;
 }
@@ -51,9 +54,10 @@ export interface RefreshAheadSummary {
 }
 
 /**
- * Refreshes, before they expire, the hot keys that came from an origin: one request for every
- * tenant's hot keys, one to read their entries, the conditional origin fetches XFetch picks, one
- * write. Lifetimes and tags are those the entry already had.
+ * Refreshes, before they expire, the hot keys that came from an origin, of the tenants a tick
+ * took from the head of the refresh-due set: one request for those tenants' hot keys (which
+ * also moves their next look on), one to read the entries, the conditional origin fetches
+ * XFetch picks, one write. Lifetimes and tags are those the entry already had.
  */
 export async function refreshAhead(
   tenants: readonly TenantId[],
@@ -69,6 +73,8 @@ export async function refreshAhead(
       minScore: options.minScore ?? 32,
       limit: options.keysPerTenant ?? 20,
       decay: options.decay ?? 0.5,
+      now: ctx.at,
+      nextLookAt: ctx.at + (options.horizonMs ?? 60_000),
     })
   ).flat();
   summary.hot = hot.length;
@@ -108,7 +114,7 @@ async function refreshSlice(
   const writes: { key: EntryKey; entry: Entry }[] = [];
   await forEachLimited(due, 4, async ({ key, entry }) => {
     const origin = entry.origin as NonNullable<Entry["origin"]>;
-    const isOriginAllowed = await ctx.originCheckFor(key.tenant).catch(() => undefined);
+    const isOriginAllowed = await ctx.originCheckFor(key.tenant, ctx.budget).catch(() => undefined);
     // The tenant's allowlist could not be read: leave the key to the next pass.
     if (!isOriginAllowed) return;
     const result = await fetchOrigin(

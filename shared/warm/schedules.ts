@@ -17,9 +17,6 @@ export const SCHEDULE_INTERVALS = { "1m": "* * * * *", "5m": "*/5 * * * *", "1h"
 
 export type ScheduleInterval = keyof typeof SCHEDULE_INTERVALS;
 
-/** The cron that also drives refresh-ahead: the most frequent one, so hot keys are looked at every minute. */
-export const REFRESH_AHEAD_CRON: DeclaredCron = "* * * * *";
-
 export function isDeclaredCron(value: string): value is DeclaredCron {
   return (DECLARED_CRONS as readonly string[]).includes(value);
 }
@@ -53,6 +50,12 @@ export function slotOf(expression: string, at: number): number {
   // previousRuns looks strictly before its reference: one second past the minute includes it.
   const [previous] = cronOf(expression).previousRuns(1, new Date(minute + 1000));
   return previous ? previous.getTime() : minute;
+}
+
+/** The first slot after the one `at` belongs to: when a plan that has run its current slot is due again. */
+export function nextSlotAfter(expression: string, at: number): number {
+  const next = cronOf(expression).nextRun(new Date(slotOf(expression, at)));
+  return next ? next.getTime() : slotOf(expression, at) + 60_000;
 }
 
 /** Milliseconds between two consecutive slots after `at`: how long until the next chance to run. */

@@ -2,8 +2,11 @@ import { getEntryScript, type LuaScript, scriptSha, setEntryScript } from "../ca
 import { createUpstashRunner, type RedisCommand, type RedisRunner } from "../cache/redis-client";
 import { type Config, usesRedis } from "../env";
 import { recordAccessScript, takeHotKeysScript } from "./access-counts";
+import { claimDueScript, readDueHeadsScript, releaseClaimsScript } from "./due-index";
 import { acquireLeaseScript, releaseLeaseScript } from "./lease";
-import { deletePlanScript, putPlanScript, readFieldsScript, readHashScript, readListScript, readSetScript } from "./plan-store";
+import { lookupOriginScript } from "./origin-index";
+import { deletePlanScript, putPlanScript, readFieldsScript, readHashFieldsScript, readHashScript, readListScript } from "./plan-store";
+import { reindexTenantScript, scanWarmTenantsScript } from "./reindex";
 import { beginRunScript, finishRunScript } from "./run-state";
 
 /**
@@ -21,11 +24,17 @@ const WARM_SCRIPTS: readonly LuaScript[] = [
   putPlanScript,
   deletePlanScript,
   readHashScript,
+  readHashFieldsScript,
   readFieldsScript,
   readListScript,
-  readSetScript,
   recordAccessScript,
   takeHotKeysScript,
+  readDueHeadsScript,
+  claimDueScript,
+  releaseClaimsScript,
+  lookupOriginScript,
+  scanWarmTenantsScript,
+  reindexTenantScript,
 ];
 
 let sourcesBySha: Promise<Map<string, string>> | undefined;

@@ -76,6 +76,25 @@ describe("read-through for keys with an origin", () => {
     expect(gone.headers.get("X-Cache")).toBe("MISS");
   });
 
+  it("asks Redis once whether a tenant without plans has origins: its next misses cost only their entry read", async () => {
+    harness = await warmHarness();
+    expect((await harness.as(cachePath("first"))).status).toBe(404);
+    await harness.gateway.resetCounters();
+    for (const key of ["second", "third", "fourth"]) expect((await harness.as(cachePath(key))).status).toBe(404);
+    expect((await harness.gateway.counters()).requests.total).toBe(3);
+  });
+
+  it("reuses a key's answer for the plan cache time: a plan edit reaches a cold isolate at once, this one later", async () => {
+    const prefix = originPrefix();
+    await setOrigin(prefix, { body: "planned" });
+    const warm = await withPlan(prefix);
+    expect((await warm.as(cachePath("added"))).status).toBe(404);
+    await warm.putPlan("more", { schedule: "1h", targets: [{ key: "added", url: `${ORIGIN_URL}${prefix}added` }] });
+    // This isolate still holds "no origin" for the key; a cold one looks it up.
+    expect((await warm.as(cachePath("added"))).status).toBe(404);
+    expect(await (await warm.base.otherIsolate().as(warm.tenant, cachePath("added"))).text()).toBe("planned");
+  });
+
   it("never fetches an origin the tenant's allowlist no longer names", async () => {
     const prefix = originPrefix();
     await setOrigin(prefix, { body: "secret" });

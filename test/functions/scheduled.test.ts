@@ -35,7 +35,8 @@ async function entryOf(h: WarmHarness, key: string): Promise<Entry | undefined> 
   return (await store.get({ tenant: h.tenant.tenant, key }))?.entry;
 }
 
-const slotStart = () => Math.floor(Date.now() / 300_000) * 300_000;
+// A new plan is due at its schedule's next slot: the tests fire their triggers from there.
+const nextSlot = () => Math.floor(Date.now() / 300_000) * 300_000 + 300_000;
 
 describe("scheduled warming", () => {
   it("keeps one invocation within the subrequest budget, Redis requests and origin fetches together", async () => {
@@ -43,7 +44,7 @@ describe("scheduled warming", () => {
     const prefix = originPrefix();
     await h.putPlan("big", { schedule: "5m", targets: [{ urlTemplate: `${ORIGIN_URL}${prefix}{key}`, keys: keys(30) }] });
     await h.gateway.resetCounters();
-    await h.cron(EVERY_5M);
+    await h.cron(EVERY_5M, nextSlot());
     const redisRequests = (await h.gateway.counters()).requests.total;
     const originFetches = (await originStats(prefix)).total;
     expect(redisRequests + originFetches).toBeLessThanOrEqual(20);
@@ -70,7 +71,7 @@ describe("scheduled warming", () => {
       targets: [{ urlTemplate: `${ORIGIN_URL}${prefix}{key}`, keys: keys(30) }],
     });
     await h.gateway.resetCounters();
-    await h.cron(EVERY_5M);
+    await h.cron(EVERY_5M, nextSlot());
     const originFetches = (await originStats(prefix)).total;
     expect((await h.gateway.counters()).requests.total + originFetches).toBeLessThanOrEqual(20);
     const [chunk] = await runs(h, "failing");
@@ -84,7 +85,7 @@ describe("scheduled warming", () => {
     const h = await harness(20);
     const prefix = originPrefix();
     await h.putPlan("big", { schedule: "5m", targets: [{ urlTemplate: `${ORIGIN_URL}${prefix}{key}`, keys: keys(30) }] });
-    const start = slotStart();
+    const start = nextSlot();
     let chunks: WarmRunRecord[] = [];
     for (let i = 0; i < 10 && !chunks[0]?.finished; i++) {
       // Resumes on any trigger, not only the plan's own.
@@ -114,11 +115,11 @@ describe("scheduled warming", () => {
     const h = await harness();
     const prefix = originPrefix();
     await h.putPlan("p", { schedule: "5m", targets: [{ urlTemplate: `${ORIGIN_URL}${prefix}{key}`, keys: ["a", "b"] }] });
-    const start = slotStart();
+    const start = nextSlot();
     await h.cron(EVERY_5M, start);
     await h.cron(EVERY_5M, start);
     expect((await originStats(prefix)).total).toBe(2);
-    await h.cron(EVERY_MINUTE, start + 60_000); // not this plan's trigger
+    await h.cron(EVERY_MINUTE, start + 60_000); // the same slot, from another trigger: already run
     expect((await originStats(prefix)).total).toBe(2);
     await h.cron(EVERY_5M, start + 300_000);
     expect((await originStats(prefix)).total).toBe(4);
@@ -130,12 +131,14 @@ describe("scheduled warming", () => {
     const prefix = originPrefix();
     await h.putPlan("p", { schedule: "5m", targets: [{ urlTemplate: `${ORIGIN_URL}${prefix}{key}`, keys: ["a", "b"] }] });
     const held = await acquireLease(runner, warmLeaseRedisKey(h.tenant.tenant, "p"), 60_000);
-    await h.cron(EVERY_5M);
+    const start = nextSlot();
+    await h.cron(EVERY_5M, start);
     expect((await originStats(prefix)).total).toBe(0);
     expect(await runs(h, "p")).toEqual([]);
     expect((await h.as("/v1/warm/plans/p/run", { method: "POST" })).status).toBe(409);
     if (held) await releaseLease(runner, held);
-    await h.cron(EVERY_5M);
+    // Still due: the next tick runs it, without waiting for the claim to expire.
+    await h.cron(EVERY_MINUTE, start + 60_000);
     expect((await originStats(prefix)).total).toBe(2);
   });
 
@@ -144,7 +147,7 @@ describe("scheduled warming", () => {
     const prefix = originPrefix();
     await setOrigin(prefix, { delayMs: 200 });
     await h.putPlan("p", { schedule: "5m", targets: [{ urlTemplate: `${ORIGIN_URL}${prefix}{key}`, keys: keys(4) }] });
-    const start = slotStart();
+    const start = nextSlot();
     await Promise.all([h.cron(EVERY_5M, start), h.cron(EVERY_5M, start + 500)]);
     expect((await originStats(prefix)).total).toBe(4);
     expect(await runs(h, "p")).toHaveLength(1);
@@ -156,7 +159,7 @@ describe("scheduled warming", () => {
     const lastModified = "Wed, 21 Oct 2026 07:28:00 GMT";
     await setOrigin(prefix, { body: "v1", etag: null, lastModified });
     await h.putPlan("p", { schedule: "5m", ttl: 600, targets: [{ key: "page", url: `${ORIGIN_URL}${prefix}page` }] });
-    const start = slotStart();
+    const start = nextSlot();
     await h.cron(EVERY_5M, start);
     const first = await entryOf(h, "page");
     await h.cron(EVERY_5M, start + 300_000);
@@ -191,7 +194,7 @@ describe("scheduled warming", () => {
     await store.set({ tenant: h.tenant.tenant, key: "page" }, old);
     await setOrigin(prefix, { failTimes: 1000 });
     await h.putPlan("p", { schedule: "5m", targets: [{ key: "page", url }] });
-    await h.cron(EVERY_5M);
+    await h.cron(EVERY_5M, nextSlot());
     expect((await runs(h, "p"))[0]).toMatchObject({
       finished: true,
       ok: 0,
@@ -215,6 +218,7 @@ describe("scheduled warming", () => {
         { key: "cold-soon", url: `${ORIGIN_URL}${prefix}cold-soon`, ttl: 30 },
       ],
     });
+    // Run by hand: the plan itself is not due until the next hour.
     await h.as("/v1/warm/plans/p/run", { method: "POST" });
     for (const key of ["hot-soon", "hot-later"])
       for (let i = 0; i < 3; i++) await recordAccess(runner, { tenant: h.tenant.tenant, key }, { sampleRate: 16, random: () => 0 });

@@ -66,6 +66,42 @@ describe("warm plans API", () => {
     expect((await warm.as("/v1/warm/plans", { method: "POST" })).status).toBe(405);
   });
 
+  it("holds each tenant to its own caps: plans (409), keys per plan (400) and plan size (413), each named", async () => {
+    const warm = await warmHarness({ limits: { warmPlans: 2, warmTargetsPerPlan: 3, warmPlanBytes: 1024 } });
+    const prefix = originPrefix();
+    const keys = (n: number) => ({
+      schedule: "1h",
+      targets: [{ urlTemplate: `${ORIGIN_URL}${prefix}{key}`, keys: Array.from({ length: n }, (_, i) => `k${i}`) }],
+    });
+    expect((await warm.putPlan("a", keys(3))).status).toBe(201);
+    expect((await warm.putPlan("b", keys(1))).status).toBe(201);
+    const third = await warm.putPlan("c", keys(1));
+    expect(third.status).toBe(409);
+    expect(await third.json()).toMatchObject({ error: { code: "conflict", message: expect.stringContaining("2 warm plans") } });
+    expect((await warm.putPlan("a", keys(2))).status).toBe(200);
+    const wide = await warm.putPlan("a", keys(4));
+    expect(wide.status).toBe(400);
+    expect(await wide.json()).toMatchObject({ error: { code: "invalid_body", message: expect.stringContaining("at most 3 keys") } });
+    const big = await warm.putPlan("a", {
+      ...plan(prefix),
+      ttlRules: [],
+      targets: [{ key: "k", url: `${ORIGIN_URL}${prefix}${"x".repeat(1100)}` }],
+    });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ error: { code: "payload_too_large", message: expect.stringContaining("1024 bytes") } });
+    // Refused writes changed nothing.
+    expect(await (await warm.as("/v1/warm/plans/a")).json()).toMatchObject({ plan: { targets: [{ keys: ["k0", "k1"] }] } });
+  });
+
+  it("applies the deployment's caps to a tenant without limits of its own", async () => {
+    const warm = await warmHarness({ vars: { WARM_MAX_PLANS: "1", WARM_MAX_TARGETS_PER_PLAN: "2" } });
+    const prefix = originPrefix();
+    const three = { schedule: "1h", targets: [{ urlTemplate: `${ORIGIN_URL}${prefix}{key}`, keys: ["a", "b", "c"] }] };
+    expect((await warm.putPlan("a", three)).status).toBe(400);
+    expect((await warm.putPlan("a", plan(prefix))).status).toBe(201);
+    expect((await warm.putPlan("b", plan(prefix))).status).toBe(409);
+  });
+
   it("refuses origins outside the tenant's allowlist when the plan is saved", async () => {
     const warm = await warmHarness({ originHosts: ["api.example.com"] });
     const refused = await warm.putPlan("p", plan(originPrefix()));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type Config, parseEnv } from "../../../shared/env";
-import { expandTargets, MAX_TARGETS_PER_PLAN, planSchema, type WarmPlan } from "../../../shared/warm/plan-schema";
+import { WARM_CEILINGS } from "../../../shared/tenants/tenant-record";
+import { expandTargets, planSchema, type WarmPlan } from "../../../shared/warm/plan-schema";
 
 const parsed = parseEnv({});
 if (!parsed.ok) throw new Error("defaults must parse");
@@ -29,14 +30,14 @@ describe("warm plan schema", () => {
     expect(firstProblem({ schedule: "*/10 * * * *", targets: [{ key: "k", url: "https://example.com/" }] })).toMatch(/^schedule: /);
   });
 
-  it("refuses bad targets: non-http URLs, templates without {key}, headers the warmer owns, too many keys", () => {
+  it("refuses bad targets: non-http URLs, templates without {key}, headers the warmer owns, more keys than any tenant may have", () => {
     const base = { schedule: "1h" };
     expect(firstProblem({ ...base, targets: [{ key: "k", url: "ftp://example.com/" }] })).toMatch(/url/);
     expect(firstProblem({ ...base, targets: [{ urlTemplate: "https://example.com/x", keys: ["a"] }] })).toMatch(/\{key\}/);
     expect(firstProblem({ ...base, targets: [{ key: "k", url: "https://example.com/", headers: { "If-None-Match": "x" } }] })).toMatch(
       /set by the warmer/,
     );
-    const keys = Array.from({ length: MAX_TARGETS_PER_PLAN + 1 }, (_, i) => `k${i}`);
+    const keys = Array.from({ length: WARM_CEILINGS.targetsPerPlan + 1 }, (_, i) => `k${i}`);
     expect(firstProblem({ ...base, targets: [{ urlTemplate: "https://example.com/{key}", keys }] })).toMatch(/at most/);
     expect(firstProblem({ ...base, targets: [{ key: "k", url: "https://example.com/", ttl: config.MAX_TTL_SECONDS + 1 }] })).toBeDefined();
     expect(firstProblem({ ...base, targets: [{ key: "k", url: "https://example.com/" }], extra: 1 })).toBeDefined();

@@ -71,6 +71,43 @@ describe("single-flight", () => {
     expect(kept).toHaveLength(1);
   });
 
+  it("stops joining a load that never settles once it is older than maxFlightMs: the next caller starts its own", async () => {
+    let now = 0;
+    const flight = new SingleFlight<string>({ maxFlightMs: 1000, waitTimeoutMs: 10, now: () => now });
+    let loads = 0;
+    // A leader cancelled in Workers: its load never settles and its finally never runs.
+    void flight.run("k", () => {
+      loads++;
+      return new Promise<string>(() => {});
+    });
+    await expect(flight.run("k", async () => "unused")).rejects.toBeInstanceOf(SingleFlightTimeoutError);
+    expect(loads).toBe(1);
+    now = 1000;
+    expect(await flight.run("k", async () => "fresh")).toBe("fresh");
+    expect(flight.size).toBe(0);
+  });
+
+  it("tracks at most maxFlights loads; past it a load runs unshared, and expired ones make room", async () => {
+    let now = 0;
+    const flight = new SingleFlight<string>({ maxFlights: 2, maxFlightMs: 1000, now: () => now });
+    const never = () => new Promise<string>(() => {});
+    void flight.run("a", never);
+    void flight.run("b", never);
+    let loads = 0;
+    const counted = () => {
+      loads++;
+      return never();
+    };
+    void flight.run("c", counted);
+    void flight.run("c", counted);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // loads start on a later tick
+    expect(flight.size).toBe(2);
+    expect(loads).toBe(2);
+    now = 1000;
+    void flight.run("d", never);
+    expect(flight.size).toBe(1);
+  });
+
   it("refuses to share a Response, which only one reader could consume", async () => {
     const flight = new SingleFlight<unknown>();
     await expect(flight.run("k", async () => new Response("body"))).rejects.toBeInstanceOf(TypeError);
