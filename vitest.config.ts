@@ -18,6 +18,7 @@ export default defineConfig({
             "test/dashboard/**/*.test.ts",
             "test/chaos/**/*.test.ts",
             "test/bench/**/*.test.ts",
+            "test/cancellation/**/*.test.ts",
           ],
           // Conformance from inside workerd runs in the worker project.
           exclude: ["test/dev/**/*.workerd.test.ts"],
