@@ -34,7 +34,14 @@ export const USAGE = `npm run bench [-- options]
   --skip-bundle         reuse the newest bundle measurement instead of rerunning bench/bundle
   --report <path>       also write the run summary JSON to <path>
   --render              measure nothing: re-render RESULTS.md and the chart from the newest results
+  --scale               instead, the scale benchmark and noisy-neighbour scenario only (bench/SCALE.md);
+                        its options: npm run bench -- --scale --help
 `;
+
+/** `--scale` runs bench/scale instead, with options of its own (bench/scale/options.ts). */
+export function isScaleRun(argv: readonly string[]): boolean {
+  return argv.includes("--scale");
+}
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({

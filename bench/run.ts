@@ -3,7 +3,7 @@
  * (bench/l1, bench/bundle, run as their own scripts), then bench/results/<date>.json,
  * bench/results/throughput.svg and bench/RESULTS.md. `-- --smoke` runs every HTTP scenario for
  * about a second, writes no results, and fails unless every one got answers and no errors.
- * `-- --help` lists the options.
+ * `-- --help` lists the options. `-- --scale` runs only the scale benchmark (bench/scale/run.ts).
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,7 +13,7 @@ import { SCENARIOS } from "./http/scenarios.ts";
 import { COMPATIBILITY_DATE } from "./http/serve.ts";
 import { summarize } from "./http/summary.ts";
 import { describeEnvironment } from "./l1/environment.ts";
-import { parseOptions } from "./options.ts";
+import { isScaleRun, parseOptions } from "./options.ts";
 import { readBundleHeadline, readL1Headline, runCompanion } from "./report/companions.ts";
 import { computeRatios } from "./report/ratios.ts";
 import { rerender } from "./report/rerender.ts";
@@ -25,6 +25,10 @@ import { VALUE_BYTES } from "./workers/value.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
 const BENCH_DIR = join(REPO_ROOT, "bench");
+if (isScaleRun(process.argv.slice(2))) {
+  const { runScaleBenchmark } = await import("./scale/run.ts");
+  process.exit(await runScaleBenchmark(REPO_ROOT, process.argv.slice(2)));
+}
 const options = parseOptions(process.argv.slice(2));
 if (options.render) {
   console.log(`re-rendered bench/RESULTS.md and bench/results/throughput.svg from bench/results/${rerender(BENCH_DIR)}`);
