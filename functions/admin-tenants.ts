@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { TenantId } from "../shared/cache/keys";
 import { ApiError } from "../shared/errors";
+import { effectiveLimits } from "../shared/limits/effective-limits";
 import { TenantChangedError } from "../shared/tenants/registry";
 import {
   applyTenantUpdate,
@@ -46,7 +47,13 @@ export const adminTenants = new Hono<AppEnv>()
     if (!record) throw notFound();
     return c.json(record);
   })
-  .all("/:id", methodNotAllowed("GET, PATCH"));
+  .all("/:id", methodNotAllowed("GET, PATCH"))
+  // What a tool writing for the tenant must fit (value size, lifetimes, batch size and body).
+  .get("/:id/limits", async (c) => {
+    const record = await tenantOr404(c.get("services").tenants, c.req.param("id"));
+    return c.json(effectiveLimits(c.get("services").config, record.limits));
+  })
+  .all("/:id/limits", methodNotAllowed("GET"));
 
 export async function tenantOr404(tenants: AppEnv["Variables"]["services"]["tenants"], id: string) {
   const record = await tenants.getTenant(tenantIdOr404(id));

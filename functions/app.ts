@@ -2,6 +2,7 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { errorBody, renderError } from "../shared/errors";
+import { adminLimits } from "./admin-limits";
 import { adminMaintenance } from "./admin-maintenance";
 import { adminTenants } from "./admin-tenants";
 import { adminTokens } from "./admin-tokens";
@@ -47,6 +48,7 @@ export function buildApp() {
   app.route("/admin/tenants", adminTenants);
   app.route("/admin/tenants", adminTokens);
   app.route("/admin/maintenance", adminMaintenance);
+  app.route("/admin/limits", adminLimits);
 
   app.use("/v1/*", tenantApi);
   // Registered before /v1/cache/*, which would otherwise take DELETE /v1/cache as an empty key.

@@ -16,13 +16,6 @@ import { assertScope } from "./middleware/require-scope";
 
 const encoder = new TextEncoder();
 
-// Base64 grows values by 4/3, plus JSON framing per operation. Never more than one request to
-// Redis may carry: a body past that is refused by its Content-Length (or as it streams past it),
-// before any of it is parsed, decoded or compressed, so an oversized batch costs the isolate
-// that every tenant shares almost nothing.
-const batchBodyLimit = (maxValueBytes: number, maxOperations: number, maxRequestBytes: number) =>
-  Math.min(Math.ceil((maxValueBytes * 4) / 3) * Math.min(maxOperations, 8) + 64 * 1024, maxRequestBytes);
-
 /**
  * POST /v1/batch: gets, then sets, then deletes, in one round trip to Redis. Results come back
  * per operation, in request order within each list; one failed operation fails only itself.
@@ -32,8 +25,7 @@ export const batch = new Hono<AppEnv>()
     const { store, stats } = c.get("services");
     const limits = limitsOf(c);
     const tenant = c.get("tenant");
-    const maxBody = batchBodyLimit(limits.maxValueBytes, limits.maxBatchOperations, c.get("services").config.L2_MAX_REQUEST_BYTES);
-    const raw = await readJsonWithLimit(c.req.raw, maxBody);
+    const raw = await readJsonWithLimit(c.req.raw, limits.maxBatchBodyBytes);
     const body = parseOr400(batchBodySchema(limits), raw, "invalid_body");
     const count = body.get.length + body.set.length + body.delete.length;
     if (count > limits.maxBatchOperations)

@@ -120,6 +120,21 @@ export const tenantResponseSchema = z
   })
   .meta({ id: "Tenant" });
 
+export const limitsResponseSchema = z
+  .object({
+    maxValueBytes: z.number().int(),
+    defaultTtlSeconds: z.number().int(),
+    maxTtlSeconds: z.number().int(),
+    maxSwrSeconds: z.number().int(),
+    maxBatchOperations: z.number().int(),
+    maxBatchBodyBytes: z.number().int(),
+    storageBytes: z.number().int(),
+    warmPlans: z.number().int(),
+    warmTargetsPerPlan: z.number().int(),
+    warmPlanBytes: z.number().int(),
+  })
+  .meta({ id: "Limits", description: "The limits a tenant's requests are held to: its own, capped by the deployment's" });
+
 export const tokenResponseSchema = z
   .object({
     id: z.string(),

@@ -67,6 +67,8 @@ export function createAdminClient(options: AdminClientOptions) {
     revokeToken: (id: string, tokenId: string) => call<void>("DELETE", `${tenantPath(id)}/tokens/${encodeURIComponent(tokenId)}`),
     rotateToken: (id: string, tokenId: string) =>
       call<IssuedToken>("POST", `${tenantPath(id)}/tokens/${encodeURIComponent(tokenId)}/rotate`),
+    tenantLimits: (id: string) => call<Record<string, number>>("GET", `${tenantPath(id)}/limits`),
+    deploymentLimits: () => call<Record<string, number>>("GET", "/admin/limits"),
     reindex: (index: ReindexIndex, cursor: string) => call<ReindexPage>("POST", "/admin/maintenance/reindex", { index, cursor }),
   };
 }

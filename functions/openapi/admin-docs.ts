@@ -1,5 +1,11 @@
 import * as z from "zod";
-import { healthResponseSchema, issuedTokenResponseSchema, tenantResponseSchema, tokenResponseSchema } from "../../shared/api-schemas";
+import {
+  healthResponseSchema,
+  issuedTokenResponseSchema,
+  limitsResponseSchema,
+  tenantResponseSchema,
+  tokenResponseSchema,
+} from "../../shared/api-schemas";
 import { reindexPageSchema, reindexRequestSchema } from "../../shared/reindex";
 import { tenantCreateSchema, tenantUpdateSchema } from "../../shared/tenants/tenant-record";
 import { tokenIssueSchema } from "../../shared/tenants/token-record";
@@ -71,6 +77,23 @@ export function adminOperations(): OperationDocs[] {
       requestBody: jsonBody(tenantUpdateSchema),
       parameters: [tenantId],
       responses: { 200: json(tenantResponseSchema, "Updated"), ...errors(400, 401, 404, 413, 415) },
+    },
+    {
+      method: "get",
+      path: "/admin/limits",
+      tags: ["admin"],
+      summary: "The limits a tenant created now would have (the deployment's defaults)",
+      security: adminSecurity,
+      responses: { 200: json(limitsResponseSchema, "The limits"), ...errors(401) },
+    },
+    {
+      method: "get",
+      path: "/admin/tenants/{id}/limits",
+      tags: ["admin"],
+      summary: "A tenant's effective limits: its own, capped by the deployment's",
+      security: adminSecurity,
+      parameters: [tenantId],
+      responses: { 200: json(limitsResponseSchema, "The limits"), ...errors(401, 404) },
     },
     {
       method: "post",

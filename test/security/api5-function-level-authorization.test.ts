@@ -17,6 +17,8 @@ describe("API5 broken function-level authorization", () => {
       ["/admin/tenants", json({ id: "intruder" })],
       [`/admin/tenants/${alice.tenant}/tokens`, json({ scopes: ["read", "write", "manage"] })],
       [`/admin/tenants/${alice.tenant}`, json({ status: "active" }, "PATCH")],
+      [`/admin/tenants/${alice.tenant}/limits`, {}],
+      ["/admin/limits", {}],
     ] as const) {
       const res = await app.as(alice, path, init);
       expect(res.status, `${init.method ?? "GET"} ${path}`).toBe(401);
