@@ -14,6 +14,7 @@ export default defineConfig({
           name: "node",
           include: [
             "test/dev/**/*.test.ts",
+            "test/tools/**/*.test.ts",
             "test/openapi/**/*.test.ts",
             "test/dashboard/**/*.test.ts",
             "test/chaos/**/*.test.ts",

@@ -11,7 +11,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
-import { createAdminClient, seedTenant } from "./admin/admin-client.ts";
+import { createAdminClient, seedTenant } from "../tools/admin/admin-client.ts";
 import { stopChild } from "./child-process.ts";
 import { isRedisServerAvailable } from "./redis/availability.ts";
 import { type LocalStack, startLocalStack } from "./stack.ts";

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { createAdminClient } from "../../dev/admin/admin-client.ts";
+import { createAdminClient } from "../../tools/admin/admin-client.ts";
 import { type LocalStack, startLocalStack } from "../../dev/stack.ts";
 import { createGatewayControl, type GatewayControl } from "../../test/helpers/worker/gateway-control.ts";
 import { buildWorkers } from "./build.ts";

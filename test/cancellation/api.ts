@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createAdminClient } from "../../dev/admin/admin-client.ts";
+import { createAdminClient } from "../../tools/admin/admin-client.ts";
 
 export interface Answer {
   status: number;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ServedWorker } from "../../bench/http/serve.ts";
-import { createAdminClient } from "../../dev/admin/admin-client.ts";
+import { createAdminClient } from "../../tools/admin/admin-client.ts";
 import { type OriginServer, startOriginServer } from "../helpers/node/origin-server.ts";
 import { scopedGateway } from "../helpers/node/shared-gateway.ts";
 import type { GatewayControl } from "../helpers/worker/gateway-control.ts";

@@ -137,7 +137,7 @@ export function runAdminCli(banner: Banner, args: string[]): Promise<AdminRun> {
   return new Promise((resolveRun) => {
     execFile(
       tsx,
-      ["dev/admin/main.ts", ...args, "--url", banner.url],
+      ["tools/admin/main.ts", ...args, "--url", banner.url],
       { cwd: root, timeout: 30_000, env: { ...process.env, EDGE_CACHE_ADMIN_TOKEN: banner.adminToken } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;

@@ -1,4 +1,4 @@
-import { createAdminClient } from "../../../dev/admin/admin-client.ts";
+import { createAdminClient } from "../../../tools/admin/admin-client.ts";
 import type { Access } from "../traffic/send.ts";
 
 /** Rate limit of the metered tenant: far above its traffic, so every check may count once and none refuses. */

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createAdminClient } from "../../../dev/admin/admin-client.ts";
+import { createAdminClient } from "../../../tools/admin/admin-client.ts";
 import { generateToken } from "../../../shared/tenants/token-format.ts";
 import { VALUE } from "../../workers/value.ts";
 import { browserTokenOrigin, type SeededTenant, tenantOrigin } from "../seed/tenant-fixture.ts";

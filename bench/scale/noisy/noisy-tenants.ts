@@ -1,4 +1,4 @@
-import { createAdminClient } from "../../../dev/admin/admin-client.ts";
+import { createAdminClient } from "../../../tools/admin/admin-client.ts";
 import { VALUE } from "../../workers/value.ts";
 
 export const FLOODER = "noisy-a";

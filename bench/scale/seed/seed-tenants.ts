@@ -1,4 +1,4 @@
-import { createAdminClient } from "../../../dev/admin/admin-client.ts";
+import { createAdminClient } from "../../../tools/admin/admin-client.ts";
 import { runPool } from "./pool.ts";
 import { browserTokenOrigin, PLAN_NAME, planBody, type SeededTenant, tenantId, tenantOrigin } from "./tenant-fixture.ts";
 

@@ -1,6 +1,6 @@
 /** `npm run admin -- …`: manage tenants and tokens of a running edge-cache. See USAGE. */
 import { resolve } from "node:path";
-import { readDevVars } from "../start/dev-vars.ts";
+import { readDevVars } from "../../dev/start/dev-vars.ts";
 import { AdminApiError, createAdminClient } from "./admin-client.ts";
 import { parseCommand, USAGE, UsageError } from "./commands.ts";
 

@@ -4,16 +4,16 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { type BatchRequest, type BatchResult, type BatchSet, EdgeCacheError, type ExportPage } from "../../client/index.ts";
-import { parseCommand, UsageError } from "../../dev/transfer/args.ts";
-import { exportToFile, runExport } from "../../dev/transfer/export-command.ts";
-import { ImportStopped, runImport } from "../../dev/transfer/import-command.ts";
-import { parseLine } from "../../dev/transfer/line.ts";
-import { countLines } from "../../dev/transfer/lines.ts";
-import { Progress } from "../../dev/transfer/progress.ts";
-import { isRetryable, withRetry } from "../../dev/transfer/retry.ts";
-import { resumeHint, runCommand } from "../../dev/transfer/run-command.ts";
-import { readState } from "../../dev/transfer/state.ts";
-import type { TransferClient } from "../../dev/transfer/transfer-client.ts";
+import { parseCommand, UsageError } from "../../tools/transfer/args.ts";
+import { exportToFile, runExport } from "../../tools/transfer/export-command.ts";
+import { ImportStopped, runImport } from "../../tools/transfer/import-command.ts";
+import { parseLine } from "../../tools/transfer/line.ts";
+import { countLines } from "../../tools/transfer/lines.ts";
+import { Progress } from "../../tools/transfer/progress.ts";
+import { isRetryable, withRetry } from "../../tools/transfer/retry.ts";
+import { resumeHint, runCommand } from "../../tools/transfer/run-command.ts";
+import { readState } from "../../tools/transfer/state.ts";
+import type { TransferClient } from "../../tools/transfer/transfer-client.ts";
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "edge-cache-transfer-"));
 

@@ -10,6 +10,8 @@ export interface ProgressOptions {
   /** Without a total, a count alone is shown. */
   total?: number | undefined;
   unit: string;
+  /** Show the rate since the start and, with a total, the time left. @default false */
+  rate?: boolean;
   /** @default Date.now */
   now?: () => number;
 }
@@ -22,6 +24,7 @@ export class Progress {
   readonly #stream: ProgressStream;
   readonly #options: ProgressOptions;
   readonly #now: () => number;
+  readonly #startedAt: number;
   #last: number;
   #drawn = false;
 
@@ -29,6 +32,7 @@ export class Progress {
     this.#stream = stream;
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#startedAt = this.#now();
     // A terminal shows the bar at once; a log gets its first line after one interval.
     this.#last = stream.isTTY ? Number.NEGATIVE_INFINITY : this.#now();
   }
@@ -53,11 +57,26 @@ export class Progress {
 
   #line(done: number): string {
     const { label, total, unit } = this.#options;
-    const count = `${done.toLocaleString("en-US")}${total === undefined ? "" : `/${total.toLocaleString("en-US")}`} ${unit}`;
+    const count = `${done.toLocaleString("en-US")}${total === undefined ? "" : `/${total.toLocaleString("en-US")}`} ${unit}${this.#rate(done)}`;
     if (!total) return `${label} ${count}`;
     const ratio = Math.min(1, done / total);
     const width = Math.max(10, Math.min(40, (this.#stream.columns ?? 80) - label.length - count.length - 10));
     const filled = Math.round(ratio * width);
     return `${label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${String(Math.floor(ratio * 100)).padStart(3)}% ${count}`;
   }
+
+  #rate(done: number): string {
+    const seconds = (this.#now() - this.#startedAt) / 1000;
+    if (!this.#options.rate || seconds <= 0) return "";
+    const perSecond = done / seconds;
+    const total = this.#options.total;
+    const left = total !== undefined && perSecond > 0 && total > done ? `, ${duration((total - done) / perSecond)} left` : "";
+    return `, ${Math.round(perSecond).toLocaleString("en-US")}/s${left}`;
+  }
+}
+
+function duration(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.ceil(seconds % 60)} s`;
+  return `${Math.floor(seconds / 3600)} h ${Math.ceil((seconds % 3600) / 60)} min`;
 }

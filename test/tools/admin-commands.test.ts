@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AdminClient } from "../../dev/admin/admin-client.ts";
-import { parseCommand, USAGE, UsageError } from "../../dev/admin/commands.ts";
+import type { AdminClient } from "../../tools/admin/admin-client.ts";
+import { parseCommand, USAGE, UsageError } from "../../tools/admin/commands.ts";
 
 type Call = [method: keyof AdminClient, ...args: unknown[]];
 
@@ -31,6 +31,8 @@ function recordingClient(pages = 1): { client: AdminClient; calls: Call[] } {
     listTokens: record("listTokens"),
     revokeToken: record("revokeToken"),
     rotateToken: record("rotateToken"),
+    tenantLimits: record("tenantLimits"),
+    deploymentLimits: record("deploymentLimits"),
     reindex,
   };
   return { client, calls };

@@ -6,7 +6,7 @@ import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS } from "../../bench/http/serve.ts";
 import { createClient, type EdgeCacheClient } from "../../client/index.ts";
-import { runCommand } from "../../dev/transfer/run-command.ts";
+import { runCommand } from "../../tools/transfer/run-command.ts";
 
 // export → file → import between two tenants, through the real Worker (bundled as wrangler would,
 // served by Miniflare on a loopback port) and the run's Redis behind the gateway. About 2 s.
