@@ -1,0 +1,100 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import { inject } from "vitest";
+import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS } from "../../../bench/http/serve.ts";
+import { createClient, type EdgeCacheClient } from "../../../client/index.ts";
+import { runCli } from "../../../tools/migrate/cli.ts";
+
+const REPO = resolve(import.meta.dirname, "../../..");
+
+/** The bundled Worker served by Miniflare on a loopback port, against the run's Redis behind the gateway. */
+export async function startWorker(adminToken: string): Promise<{ url: string; dispose(): Promise<void> }> {
+  const bundle = await build({
+    absWorkingDir: REPO,
+    entryPoints: ["functions/index.ts"],
+    bundle: true,
+    write: false,
+    format: "esm",
+    target: "es2024",
+    conditions: ["workerd", "worker", "browser"],
+    external: ["cloudflare:*", "node:*"],
+    outfile: "migrate-e2e-worker.js",
+    logLevel: "silent",
+  });
+  const mf = new Miniflare({
+    modulesRoot: REPO,
+    modules: [{ type: "ESModule", path: join(REPO, "migrate-e2e-worker.js"), contents: bundle.outputFiles[0]?.text ?? "" }],
+    compatibilityDate: COMPATIBILITY_DATE,
+    compatibilityFlags: COMPATIBILITY_FLAGS,
+    bindings: {
+      UPSTASH_REDIS_REST_URL: inject("gatewayUrl"),
+      UPSTASH_REDIS_REST_TOKEN: inject("gatewayToken"),
+      ADMIN_TOKEN: adminToken,
+      TOKEN_PEPPER: `pepper-${crypto.randomUUID()}`,
+      LOG_LEVEL: "warn",
+      MAX_VALUE_BYTES: String(64 * 1024),
+    },
+    host: "127.0.0.1",
+    port: 0,
+  });
+  const url = (await mf.ready).origin;
+  return { url, dispose: () => mf.dispose() };
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run migrate -- argv` in this process against `url`; `signal` stands in for Ctrl-C. */
+export async function migrate(
+  url: string,
+  adminToken: string,
+  argv: string[],
+  options: { signal?: AbortSignal; windowKeys?: number; onStderr?: (text: string) => void } = {},
+): Promise<CliRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(
+    [...argv, "--url", url],
+    { EDGE_CACHE_ADMIN_TOKEN: adminToken },
+    {
+      stdout: { write: (text: string) => out.push(text) },
+      stderr: {
+        isTTY: false,
+        write: (text: string) => {
+          err.push(text);
+          options.onStderr?.(text);
+        },
+      },
+      signal: options.signal ?? new AbortController().signal,
+      retry: { baseDelayMs: 10, maxDelayMs: 50 },
+      ...(options.windowKeys !== undefined && { windowKeys: options.windowKeys }),
+    },
+  );
+  return { code, stdout: out.join(""), stderr: err.join("") };
+}
+
+/** A tenant's client with a token of every scope, issued with the admin API. */
+export async function tenantClient(url: string, adminToken: string, tenant: string): Promise<EdgeCacheClient> {
+  const response = await fetch(`${url}/admin/tenants/${tenant}/tokens`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ scopes: ["read", "write", "manage"] }),
+  });
+  if (response.status !== 201) throw new Error(`test setup: token for ${tenant}: ${response.status} ${await response.text()}`);
+  const { token } = (await response.json()) as { token: string };
+  return createClient({ baseUrl: url, token });
+}
+
+export async function tenantExists(url: string, adminToken: string, tenant: string): Promise<boolean> {
+  const response = await fetch(`${url}/admin/tenants/${tenant}`, { headers: { Authorization: `Bearer ${adminToken}` } });
+  await response.body?.cancel();
+  return response.status === 200;
+}
+
+export const stateDir = () => mkdtempSync(join(tmpdir(), "edge-cache-migrate-"));

@@ -1,0 +1,20 @@
+/**
+ * Yields what `source` yields, asking for the next item as soon as one is handed out, so reading
+ * the source overlaps with the caller's work on the current item (one item read ahead, no more).
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let next = iterator.next();
+  try {
+    for (;;) {
+      const current = await next;
+      if (current.done) return;
+      next = iterator.next();
+      yield current.value;
+    }
+  } finally {
+    // Stopped early: let the source close its connections. The read ahead may still be running.
+    await next.catch(() => undefined);
+    await iterator.return?.();
+  }
+}
