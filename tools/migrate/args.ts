@@ -21,6 +21,8 @@ Mapping
                       template that matches wins; unmapped keys are counted and listed
   --tenant ID         the tenant of every key (a single-tenant cache, or templates without {tenant})
   --create-tenants    create tenants that do not exist yet (default: a run stops at the first one)
+  --max-tenants N     keys of tenants past the first N are reported as unmapped (default 10000): a
+                      {tenant} on the wrong segment shows up in the dry run, not as a tenant per key
 
 Values and lifetimes
   --decode LIST       zlib, gzip, msgpack (comma-separated, tried in order): a value in that format
@@ -60,6 +62,7 @@ export interface MappingOptions {
   tenant: string | undefined;
   decode: Decoder[];
   defaultTtlSeconds: number | undefined;
+  maxTenants: number;
 }
 
 export interface MigrateCommon extends MappingOptions {
@@ -108,6 +111,7 @@ export function parseMigrateCommand(argv: readonly string[], env: Record<string,
     templates,
     tenant: values.tenant,
     decode: decoders(values.decode ?? []),
+    maxTenants: integer("--max-tenants", values["max-tenants"] ?? "10000", 1, 10_000_000),
     defaultTtlSeconds:
       values["default-ttl"] === undefined ? undefined : integer("--default-ttl", values["default-ttl"], 1, 10 * 365 * 86_400),
     url: values.url ?? env.EDGE_CACHE_URL ?? "http://127.0.0.1:8787",
@@ -143,6 +147,7 @@ function parse(argv: readonly string[]) {
       map: { type: "string", multiple: true },
       tenant: { type: "string" },
       "create-tenants": { type: "boolean" },
+      "max-tenants": { type: "string" },
       decode: { type: "string", multiple: true },
       "default-ttl": { type: "string" },
       "dry-run": { type: "boolean" },

@@ -1,7 +1,9 @@
+import { EdgeCacheError } from "../../client/index.ts";
 import { AdminApiError, type AdminClient, createAdminClient } from "../admin/admin-client.ts";
 import type { ProgressStream } from "../transfer/progress.ts";
 import type { RetryOptions } from "../transfer/retry.ts";
 import { type MigrateCommand, parseMigrateCommand, USAGE, UsageError } from "./args.ts";
+import { globMatches } from "./glob-match.ts";
 import { createKeyMapper, type KeyMapper } from "./key-mapping.ts";
 import { StateMismatchError } from "./migration-state.ts";
 import type { PlanContext } from "./record-plan.ts";
@@ -50,10 +52,12 @@ export async function runCli(argv: readonly string[], env: Record<string, string
     return 1;
   }
   const onlyTemplate = mapper.templates.length === 1 ? mapper.templates[0] : undefined;
+  const matchPattern = command.match ?? onlyTemplate?.scanPattern;
+  const match = matchPattern === undefined ? undefined : Buffer.from(matchPattern);
   let source: Source;
   try {
     source = await openSource(command.from, {
-      ...((command.match ?? onlyTemplate?.scanPattern) !== undefined && { match: command.match ?? onlyTemplate?.scanPattern }),
+      ...(matchPattern !== undefined && { match: matchPattern }),
       ...(command.convert && { convert: command.convert }),
     });
   } catch (error) {
@@ -71,7 +75,7 @@ export async function runCli(argv: readonly string[], env: Record<string, string
   });
   const context: PlanContext = {
     mapper,
-    tenantIds: new TenantIds(),
+    tenantIds: new TenantIds({ maxTenants: command.maxTenants }),
     access,
     decoders: command.decode,
     defaultTtlSeconds: command.defaultTtlSeconds,
@@ -107,7 +111,10 @@ export async function runCli(argv: readonly string[], env: Record<string, string
         subscribeKeyEvents(
           command.from,
           undefined,
-          (key) => dirty.add(key),
+          // Notifications cover the whole database: only keys the copy was given are followed.
+          (key) => {
+            if (match === undefined || globMatches(match, key)) dirty.add(key);
+          },
           () => dirty.markGap(),
         ),
     });
@@ -116,7 +123,11 @@ export async function runCli(argv: readonly string[], env: Record<string, string
       say(error.message);
       return 1;
     }
-    if (error instanceof AdminApiError || (error instanceof TypeError && error.message === "fetch failed")) {
+    if (
+      error instanceof AdminApiError ||
+      error instanceof EdgeCacheError ||
+      (error instanceof TypeError && error.message === "fetch failed")
+    ) {
       say(`edge-cache at ${command.url}: ${describe(error)}`);
       return 1;
     }

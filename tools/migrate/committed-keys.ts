@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { appendFileSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, readFileSync, rmSync, truncateSync } from "node:fs";
 
 const DIGEST_BYTES = 8;
 
@@ -28,6 +28,8 @@ export class CommittedKeys {
       bytes = Buffer.alloc(0);
     }
     const count = Math.floor(bytes.byteLength / DIGEST_BYTES);
+    // A crash mid-append leaves a partial digest: cut it, or every later append would be misaligned.
+    if (bytes.byteLength % DIGEST_BYTES !== 0) truncateSync(path, count * DIGEST_BYTES);
     const digests = new BigUint64Array(count);
     for (let i = 0; i < count; i++) digests[i] = bytes.readBigUInt64BE(i * DIGEST_BYTES);
     return new CommittedKeys(path, digests.sort());

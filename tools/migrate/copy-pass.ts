@@ -24,6 +24,11 @@ export interface CopyPassOptions {
   onProgress?: (records: number) => void;
   /** Stops the pass at the next window boundary, committed. */
   signal?: AbortSignal | undefined;
+  /**
+   * Read the next page while the current one is planned. Off for follow's rescans: a page read
+   * before a change was caught up would write the older value last. @default true
+   */
+  readAhead?: boolean;
 }
 
 /** One window of keys, settled: where to resume, and what it held. */
@@ -59,7 +64,8 @@ export async function runCopyPass(options: CopyPassOptions): Promise<CopyPassRes
   let read = 0;
   let planned = 0;
   let sets = 0;
-  for await (const page of readAhead(options.source.pages(options.from ?? "0"))) {
+  const pages = options.source.pages(options.from ?? "0");
+  for await (const page of options.readAhead === false ? pages : readAhead(pages)) {
     for (const record of page.records) {
       if (options.committed?.has(record.key)) {
         result.alreadyCommitted++;
@@ -76,9 +82,11 @@ export async function runCopyPass(options: CopyPassOptions): Promise<CopyPassRes
     read += page.records.length;
     options.onProgress?.(read);
     const writer = options.writer;
-    const full = writer !== undefined && (writer.pendingKeys >= window.keys || writer.pendingBytes >= window.bytes);
+    // Keys that are not sent (unmapped, expired, skipped) count too, so a resume point is recorded
+    // however few keys a window sends, and a window's list of keys stays bounded.
+    const full = planned >= window.keys || (writer !== undefined && writer.pendingBytes >= window.bytes);
     const stopping = options.signal?.aborted === true;
-    if (full || page.done || stopping || (writer === undefined && planned >= window.keys)) {
+    if (full || page.done || stopping) {
       const flush = writer ? await writer.flush() : undefined;
       // A dry run counts what it would copy.
       pending.copied = flush ? flush.stored : sets;

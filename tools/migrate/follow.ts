@@ -44,6 +44,7 @@ export async function follow(options: FollowOptions): Promise<FollowSummary> {
         context: options.context,
         writer: options.writer,
         signal: options.signal,
+        readAhead: false,
         onCommit: async () => {
           await catchUp(options, summary);
         },

@@ -44,6 +44,7 @@ export function mappingFingerprint(options: MappingOptions): string {
     tenant: options.tenant ?? null,
     decode: options.decode,
     defaultTtlSeconds: options.defaultTtlSeconds ?? null,
+    maxTenants: options.maxTenants,
   });
 }
 

@@ -4,12 +4,19 @@
  */
 export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
   const iterator = source[Symbol.asyncIterator]();
-  let next = iterator.next();
+  // A read that fails while the caller works on the current item is reported when it is asked
+  // for, not as an unhandled rejection that kills the process before its cleanup runs.
+  const ask = () => {
+    const promise = iterator.next();
+    promise.catch(() => undefined);
+    return promise;
+  };
+  let next = ask();
   try {
     for (;;) {
       const current = await next;
       if (current.done) return;
-      next = iterator.next();
+      next = ask();
       yield current.value;
     }
   } finally {

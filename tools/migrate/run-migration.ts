@@ -1,7 +1,8 @@
+import { rmSync } from "node:fs";
 import { EdgeCacheError } from "../../client/index.ts";
 import type { AdminClient } from "../admin/admin-client.ts";
 import { Progress, type ProgressStream } from "../transfer/progress.ts";
-import type { RetryOptions } from "../transfer/retry.ts";
+import { type RetryOptions, UnsettledBatchError } from "../transfer/retry.ts";
 import type { MigrateCommand } from "./args.ts";
 import { BatchWriter, StorageFullError } from "./batch-writer.ts";
 import { CommittedKeys } from "./committed-keys.ts";
@@ -19,6 +20,7 @@ import {
 } from "./migration-state.ts";
 import { Pacer } from "./pacer.ts";
 import type { PlanContext } from "./record-plan.ts";
+import { SourceError } from "./source-error.ts";
 import type { Source } from "./source-record.ts";
 import { UnknownTenantError } from "./tenant-access.ts";
 
@@ -57,10 +59,15 @@ export async function runMigration(command: RunCommand, deps: RunMigrationDeps):
   }
   const totals = state?.totals ?? emptyTotals();
   const startedAt = state?.startedAt ?? new Date().toISOString();
-  const committed = !command.dryRun && deps.source.resume === "keys" ? CommittedKeys.load(`${command.stateFile}.keys`) : undefined;
+  const keysFile = `${command.stateFile}.keys`;
+  // Keys recorded beside a state file that is gone belong to no migration: skipping them would lose keys.
+  if (!state && !command.dryRun) rmSync(keysFile, { force: true });
+  const committed = !command.dryRun && deps.source.resume === "keys" ? CommittedKeys.load(keysFile) : undefined;
   if (state && !state.completed) say(`resuming from ${command.stateFile}: ${totals.copied} keys copied so far`);
 
   const dirty = command.follow ? new DirtyKeys() : undefined;
+  // Changes made while no run followed (after an earlier copy) are caught by a rescan first.
+  if (dirty && state) dirty.markGap();
   // Subscribed before the copy begins, so a change made while it runs is never missed.
   const events = dirty && deps.subscribe ? await deps.subscribe(dirty) : undefined;
   const writer = command.dryRun
@@ -71,7 +78,8 @@ export async function runMigration(command: RunCommand, deps: RunMigrationDeps):
         pacer: command.ratePerSecond ? new Pacer(command.ratePerSecond) : undefined,
         retry: { ...deps.retry, onRetry: (error, delayMs) => say(`retrying in ${(delayMs / 1000).toFixed(1)} s: ${describe(error)}`) },
       });
-  const total = await deps.source.estimateTotal();
+  // Only progress and the ETA need it: a source that will not tell (an ACL without DBSIZE) still copies.
+  const total = await deps.source.estimateTotal().catch(() => undefined);
   const progress = new Progress(deps.stderr, { label: command.dryRun ? "dry run" : "copy", unit: "keys", total, rate: true });
   try {
     if (!state?.completed) {
@@ -132,7 +140,14 @@ export async function runMigration(command: RunCommand, deps: RunMigrationDeps):
     return 0;
   } catch (error) {
     progress.finish();
-    if (!(error instanceof StorageFullError || error instanceof UnknownTenantError || error instanceof EdgeCacheError)) throw error;
+    const stopping =
+      error instanceof StorageFullError ||
+      error instanceof UnknownTenantError ||
+      error instanceof EdgeCacheError ||
+      error instanceof UnsettledBatchError ||
+      error instanceof SourceError ||
+      (error instanceof TypeError && error.message === "fetch failed");
+    if (!stopping) throw error;
     say(`stopped: ${describe(error)}`);
     if (!command.dryRun)
       say(

@@ -96,7 +96,7 @@ async function compareWithService(plans: readonly SetPlan[]): Promise<Mismatch[]
 function problemOf(plan: SetPlan, got: BatchGetResult | undefined): string | undefined {
   if (!got || got.status === "miss") return "missing in edge-cache";
   if (got.status === "error") return `edge-cache answered ${got.error.code}: ${got.error.message}`;
-  const expected = plan.set.value as Uint8Array;
+  const expected = plan.value;
   if (!Buffer.from(got.value).equals(expected)) {
     const at = firstDifference(expected, got.value);
     return `bytes differ: source ${expected.byteLength} bytes, edge-cache ${got.value.byteLength}, first difference at byte ${at}`;

@@ -196,6 +196,9 @@ describe("npm run migrate from Redis", () => {
     await redis.del(`${prefix}:b`);
     await redis.set(`${prefix}:c`, "three", "EX", 600);
     await redis.hset(`${prefix}:h`, { f: "v" });
+    // Outside --match: notifications report it, the copy leaves it alone.
+    const elsewhere = `live:elsewhere-${unique()}`;
+    await redis.set(elsewhere, "not part of this migration");
     const read = async (key: string) => (await client.batch({ get: [key] })).get[0];
     await expect
       .poll(async () => {
@@ -205,6 +208,7 @@ describe("npm run migrate from Redis", () => {
       .toBe("one, changed");
     await expect.poll(async () => (await read(`${prefix}:b`))?.status).toBe("miss");
     await expect.poll(async () => (await read(`${prefix}:c`))?.status).toBe("hit");
+    expect((await read(elsewhere))?.status).toBe("miss");
     stop.abort();
     const result = await running;
     expect(result.code, result.stderr).toBe(0);
