@@ -36,11 +36,18 @@ export const USAGE = `npm run bench [-- options]
   --render              measure nothing: re-render RESULTS.md and the chart from the newest results
   --scale               instead, the scale benchmark and noisy-neighbour scenario only (bench/SCALE.md);
                         its options: npm run bench -- --scale --help
+  --migrate             instead, the migration benchmark only (npm run migrate at 100k and 1M keys,
+                        bench/MIGRATE.md); its options: npm run bench -- --migrate --help
 `;
 
 /** `--scale` runs bench/scale instead, with options of its own (bench/scale/options.ts). */
 export function isScaleRun(argv: readonly string[]): boolean {
   return argv.includes("--scale");
+}
+
+/** `--migrate` runs bench/migrate instead, with options of its own (bench/migrate/options.ts). */
+export function isMigrateRun(argv: readonly string[]): boolean {
+  return argv.includes("--migrate");
 }
 
 export function parseOptions(argv: readonly string[]): BenchOptions {

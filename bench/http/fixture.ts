@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { createAdminClient } from "../../tools/admin/admin-client.ts";
 import { type LocalStack, startLocalStack } from "../../dev/stack.ts";
 import { createGatewayControl, type GatewayControl } from "../../test/helpers/worker/gateway-control.ts";
+import { createAdminClient } from "../../tools/admin/admin-client.ts";
 import { buildWorkers } from "./build.ts";
 import { type ServedWorker, serveWorker } from "./serve.ts";
 import { readWranglerVars } from "./wrangler-vars.ts";

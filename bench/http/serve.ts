@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { Miniflare } from "miniflare";
 import { childPids } from "./process-cpu.ts";
 
@@ -39,7 +39,14 @@ export async function serveWorker(
   name: string,
   scriptPath: string,
   bindings: Record<string, string>,
-  options: { inspectorPort?: number } = {},
+  options: {
+    inspectorPort?: number;
+    /**
+     * Source of an entry module served in front of the bundle, given the bundle's file name to
+     * import (`./<file>`): a wrapper that counts or times requests without touching the bundle.
+     */
+    wrapper?: (bundleFile: string) => string;
+  } = {},
 ): Promise<ServedWorker> {
   // Instances start one at a time, so the workerd child that appears now is this one's.
   const before = childPids("workerd");
@@ -48,7 +55,18 @@ export async function serveWorker(
     ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
     name,
     modulesRoot: dirname(scriptPath),
-    modules: [{ type: "ESModule", path: scriptPath, contents: readFileSync(scriptPath, "utf8") }],
+    modules: [
+      ...(options.wrapper
+        ? [
+            {
+              type: "ESModule" as const,
+              path: join(dirname(scriptPath), `${name}-entry.js`),
+              contents: options.wrapper(basename(scriptPath)),
+            },
+          ]
+        : []),
+      { type: "ESModule", path: scriptPath, contents: readFileSync(scriptPath, "utf8") },
+    ],
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
     bindings,

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { createAdminClient } from "../../../tools/admin/admin-client.ts";
 import { generateToken } from "../../../shared/tenants/token-format.ts";
+import { createAdminClient } from "../../../tools/admin/admin-client.ts";
 import { VALUE } from "../../workers/value.ts";
 import { browserTokenOrigin, type SeededTenant, tenantOrigin } from "../seed/tenant-fixture.ts";
 import type { ScaleStack } from "../stack/scale-stack.ts";
