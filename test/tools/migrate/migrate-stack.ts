@@ -3,15 +3,20 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
-import { inject } from "vitest";
 import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS } from "../../../bench/http/serve.ts";
 import { createClient, type EdgeCacheClient } from "../../../client/index.ts";
+import { startLocalStack } from "../../../dev/stack.ts";
 import { runCli } from "../../../tools/migrate/cli.ts";
 
 const REPO = resolve(import.meta.dirname, "../../..");
 
-/** The bundled Worker served by Miniflare on a loopback port, against the run's Redis behind the gateway. */
+/**
+ * The bundled Worker served by Miniflare on a loopback port, with an L2 of its own (redis-server
+ * behind the gateway): migrations write thousands of keys, which would slow every SCAN of the
+ * run's shared Redis that other tests page through.
+ */
 export async function startWorker(adminToken: string): Promise<{ url: string; dispose(): Promise<void> }> {
+  const l2 = await startLocalStack();
   const bundle = await build({
     absWorkingDir: REPO,
     entryPoints: ["functions/index.ts"],
@@ -30,8 +35,8 @@ export async function startWorker(adminToken: string): Promise<{ url: string; di
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
     bindings: {
-      UPSTASH_REDIS_REST_URL: inject("gatewayUrl"),
-      UPSTASH_REDIS_REST_TOKEN: inject("gatewayToken"),
+      UPSTASH_REDIS_REST_URL: l2.gateway.url,
+      UPSTASH_REDIS_REST_TOKEN: l2.gateway.token,
       ADMIN_TOKEN: adminToken,
       TOKEN_PEPPER: `pepper-${crypto.randomUUID()}`,
       LOG_LEVEL: "warn",
@@ -41,7 +46,13 @@ export async function startWorker(adminToken: string): Promise<{ url: string; di
     port: 0,
   });
   const url = (await mf.ready).origin;
-  return { url, dispose: () => mf.dispose() };
+  return {
+    url,
+    dispose: async () => {
+      await mf.dispose();
+      await l2.stop();
+    },
+  };
 }
 
 export interface CliRun {
