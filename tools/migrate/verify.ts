@@ -1,6 +1,7 @@
 import type { BatchGetResult } from "../../client/index.ts";
 import { type PlanContext, planRecord, type RecordPlan } from "./record-plan.ts";
 import type { Source } from "./source-record.ts";
+import { printableKey } from "./sources/printable-key.ts";
 import { UnknownTenantError } from "./tenant-access.ts";
 
 type SetPlan = Extract<RecordPlan, { kind: "set" }>;
@@ -34,15 +35,13 @@ export interface VerifyOptions {
 const GETS_PER_REQUEST = 100;
 
 /**
- * Compares a sample of keys, spread over the whole source (every n-th key of a scan, n from the
- * source's size), with what edge-cache answers for them: bytes and content type, byte for byte,
- * after the same mapping and decoding a run applies.
+ * Compares a uniform sample of the source's keys, read again as they are now, with what edge-cache
+ * answers for them: bytes and content type, byte for byte, after the same mapping and decoding a
+ * run applies.
  */
 export async function verify(options: VerifyOptions): Promise<VerifySummary> {
   const summary: VerifySummary = { compared: 0, matched: 0, mismatches: [], moreMismatches: 0, scanned: 0 };
   const maxListed = options.maxListed ?? 50;
-  const total = await options.source.estimateTotal();
-  const every = Math.max(1, Math.floor((total ?? options.sample) / options.sample));
   let chosen: SetPlan[] = [];
   const compare = async () => {
     for (const mismatch of await compareWithService(chosen)) {
@@ -52,9 +51,12 @@ export async function verify(options: VerifyOptions): Promise<VerifySummary> {
     summary.compared += chosen.length;
     chosen = [];
   };
-  pages: for await (const page of options.source.pages("0")) {
-    for (const record of page.records) {
-      if (summary.scanned++ % every !== 0) continue;
+  const sample = await sampleKeys(options, summary);
+  for (let i = 0; i < sample.length; i += GETS_PER_REQUEST) {
+    const keys = sample.slice(i, i + GETS_PER_REQUEST);
+    // Read again now: what the scan saw may have changed since, and only the current value counts.
+    for (const record of await options.source.read(keys)) {
+      if (!record) continue;
       let plan: RecordPlan;
       try {
         plan = await planRecord(record, options.context);
@@ -62,20 +64,41 @@ export async function verify(options: VerifyOptions): Promise<VerifySummary> {
         if (!(error instanceof UnknownTenantError)) throw error;
         summary.compared++;
         if (summary.mismatches.length < maxListed)
-          summary.mismatches.push({ tenant: error.tenant, key: record.key.toString(), problem: error.message });
+          summary.mismatches.push({ tenant: error.tenant, key: printableKey(record.key), problem: error.message });
         else summary.moreMismatches++;
         continue;
       }
-      if (plan.kind !== "set") continue;
-      chosen.push(plan);
-      if (chosen.length >= GETS_PER_REQUEST) await compare();
-      if (summary.compared + chosen.length >= options.sample) break pages;
+      if (plan.kind === "set") chosen.push(plan);
+    }
+    await compare();
+  }
+  summary.matched = summary.compared - summary.mismatches.length - summary.moreMismatches;
+  return summary;
+}
+
+/**
+ * A uniform sample of the keys a copy would send, drawn over one scan of the whole source
+ * (reservoir sampling): its size does not depend on knowing how many keys match, and memory holds
+ * the sample's keys only.
+ */
+async function sampleKeys(options: VerifyOptions, summary: VerifySummary): Promise<Buffer[]> {
+  const sample: Buffer[] = [];
+  let candidates = 0;
+  for await (const page of options.source.pages("0")) {
+    for (const record of page.records) {
+      summary.scanned++;
+      if (record.value === undefined || (record.ttlMs !== undefined && record.ttlMs <= 0)) continue;
+      if (options.context.mapper.map(record.key).kind !== "mapped") continue;
+      candidates++;
+      if (sample.length < options.sample) sample.push(record.key);
+      else {
+        const slot = Math.floor(Math.random() * candidates);
+        if (slot < options.sample) sample[slot] = record.key;
+      }
     }
     if (page.done) break;
   }
-  await compare();
-  summary.matched = summary.compared - summary.mismatches.length - summary.moreMismatches;
-  return summary;
+  return sample;
 }
 
 async function compareWithService(plans: readonly SetPlan[]): Promise<Mismatch[]> {

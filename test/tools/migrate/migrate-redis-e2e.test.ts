@@ -255,5 +255,9 @@ describe("npm run migrate from Redis", () => {
     const client = await tenantClient(worker.url, ADMIN_TOKEN, big);
     expect(await client.get(`${big}:huge`)).toBeUndefined();
     expect((await client.get(`${big}:small`))?.text()).toBe("fits");
+    // A narrow MATCH in a database of thousands of other keys: verify still compares every key it can.
+    const verified = await run(["verify", "--from", legacy.url, "--match", `${big}:*`, "--tenant", big, "--sample", "10"]);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stderr).toMatch(/1 keys compared \(from 2 read\), 1 match byte for byte/);
   });
 });
