@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
+import type { ChildProcess } from "node:child_process";
 import getPort from "get-port";
 import { isRunning, stopChild } from "../child-process.ts";
 import { onProcessExit } from "../process-cleanup.ts";
+import { spawnServer } from "../spawn-server.ts";
 import { MemcachedLaunchError } from "./errors.ts";
 import { waitUntilMemcachedServes } from "./readiness.ts";
 
@@ -72,23 +72,8 @@ type LaunchOutcome =
 async function launchOnce(options: MemcachedLauncherOptions & { port: number }): Promise<LaunchOutcome> {
   const binary = options.binary ?? "memcached";
   const args = memcachedArgs({ port: options.port, memoryMb: options.memoryMb ?? 256, extraArgs: options.extraArgs ?? [] });
-  const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
-  const log: string[] = [];
-  const collect = (chunk: Buffer) => {
-    for (const line of chunk.toString("utf8").split("\n")) {
-      if (line.trim() === "") continue;
-      log.push(line);
-      options.onLog?.(line);
-    }
-  };
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
-  let spawnError: Error | undefined;
-  child.once("error", (error) => {
-    spawnError = error;
-  });
-  // Wait for the pid before probing; a missing binary surfaces here as ENOENT.
-  await Promise.race([once(child, "spawn"), once(child, "error")]).catch(() => {});
+  // A missing binary surfaces here as ENOENT, before any probe.
+  const { child, log, spawnError } = await spawnServer(binary, args, options.onLog);
   if (spawnError || child.pid === undefined) {
     return {
       kind: "failed",

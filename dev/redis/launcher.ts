@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import getPort from "get-port";
 import { isRunning, stopChild } from "../child-process.ts";
 import { onProcessExit } from "../process-cleanup.ts";
+import { spawnServer } from "../spawn-server.ts";
 import { RedisLaunchError } from "./errors.ts";
 import { waitUntilServing } from "./readiness.ts";
 import { buildServerArgs } from "./server-args.ts";
@@ -84,23 +84,8 @@ async function launchOnce(options: RedisLauncherOptions & { port: number; dir: s
     persistence: options.persistence ?? false,
     extraArgs: options.extraArgs ?? [],
   });
-  const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
-  const log: string[] = [];
-  const collect = (chunk: Buffer) => {
-    for (const line of chunk.toString("utf8").split("\n")) {
-      if (line.trim() === "") continue;
-      log.push(line);
-      options.onLog?.(line);
-    }
-  };
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
-  let spawnError: Error | undefined;
-  child.once("error", (error) => {
-    spawnError = error;
-  });
-  // Wait for the pid before probing; a missing binary surfaces here as ENOENT.
-  await Promise.race([once(child, "spawn"), once(child, "error")]).catch(() => {});
+  // A missing binary surfaces here as ENOENT, before any probe.
+  const { child, log, spawnError } = await spawnServer(binary, args, options.onLog);
   if (spawnError || child.pid === undefined) {
     return {
       kind: "failed",
