@@ -1,54 +1,25 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { build } from "esbuild";
-import { Miniflare } from "miniflare";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS } from "../../bench/http/serve.ts";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type EdgeCacheClient } from "../../client/index.ts";
 import { runCommand } from "../../tools/transfer/run-command.ts";
+import { startWorker } from "./migrate/migrate-stack.ts";
 
 // export → file → import between two tenants, through the real Worker (bundled as wrangler would,
-// served by Miniflare on a loopback port) and the run's Redis behind the gateway. About 2 s.
-const REPO = resolve(import.meta.dirname, "../..");
+// served by Miniflare on a loopback port) and an L2 of its own behind the gateway. About 2 s.
 const ADMIN_TOKEN = `admin-${crypto.randomUUID()}`;
 
-let mf: Miniflare;
+let worker: { url: string; dispose(): Promise<void> };
 let url: string;
 
 beforeAll(async () => {
-  const bundle = await build({
-    absWorkingDir: REPO,
-    entryPoints: ["functions/index.ts"],
-    bundle: true,
-    write: false,
-    format: "esm",
-    target: "es2024",
-    conditions: ["workerd", "worker", "browser"],
-    external: ["cloudflare:*", "node:*"],
-    outfile: "transfer-e2e-worker.js",
-    logLevel: "silent",
-  });
-  mf = new Miniflare({
-    modulesRoot: REPO,
-    modules: [{ type: "ESModule", path: join(REPO, "transfer-e2e-worker.js"), contents: bundle.outputFiles[0]?.text ?? "" }],
-    compatibilityDate: COMPATIBILITY_DATE,
-    compatibilityFlags: COMPATIBILITY_FLAGS,
-    bindings: {
-      UPSTASH_REDIS_REST_URL: inject("gatewayUrl"),
-      UPSTASH_REDIS_REST_TOKEN: inject("gatewayToken"),
-      ADMIN_TOKEN,
-      TOKEN_PEPPER: `pepper-${crypto.randomUUID()}`,
-      LOG_LEVEL: "warn",
-    },
-    host: "127.0.0.1",
-    port: 0,
-  });
-  url = (await mf.ready).origin;
+  worker = await startWorker(ADMIN_TOKEN);
+  url = worker.url;
 });
 
 afterAll(async () => {
-  await mf?.dispose();
+  await worker?.dispose();
 });
 
 async function admin(path: string, body: unknown): Promise<Record<string, string>> {

@@ -12,8 +12,8 @@ const REPO = resolve(import.meta.dirname, "../../..");
 
 /**
  * The bundled Worker served by Miniflare on a loopback port, with an L2 of its own (redis-server
- * behind the gateway): migrations write thousands of keys, which would slow every SCAN of the
- * run's shared Redis that other tests page through.
+ * behind the gateway), for the CLIs' end-to-end tests: migrations write thousands of keys, which
+ * would slow every SCAN of the run's shared Redis that other tests page through.
  */
 export async function startWorker(adminToken: string): Promise<{ url: string; dispose(): Promise<void> }> {
   const l2 = await startLocalStack();
