@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { createEntry, type Entry, isFresh } from "../shared/cache/entry";
 import type { EntryKey } from "../shared/cache/keys";
-import type { Operation, OperationResult } from "../shared/cache/store";
+import { type Operation, type OperationResult, wireDurability } from "../shared/cache/store";
 import { fromBase64, toBase64, tryDecodeUtf8 } from "../shared/encoding";
 import { ApiError } from "../shared/errors";
 import { type BatchBody, batchBodySchema } from "../shared/schemas";
@@ -128,7 +128,7 @@ function describeSet(key: string, result: OperationResult | undefined, storageBu
     const { code, message } = storageFull(storageBudgetBytes);
     return { key, status: "error" as const, error: { code, message } };
   }
-  return { key, status: "stored" as const, stored: result.result.durability, etag: result.result.entry.etag };
+  return { key, status: "stored" as const, stored: wireDurability(result.result.durability), etag: result.result.entry.etag };
 }
 
 function describeDelete(key: string, result: OperationResult | undefined) {

@@ -1,11 +1,10 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import type { Entry } from "../shared/cache/entry";
-import { type EntryKey, entryPattern, parseEntryRedisKey, type TenantId } from "../shared/cache/keys";
-import type { RedisRunner } from "../shared/cache/redis-client";
+import type { EntryKey, TenantId } from "../shared/cache/keys";
+import type { L2Store } from "../shared/cache/l2-store";
 import { StoreUnavailableError } from "../shared/cache/store";
 import type { TieredStore } from "../shared/cache/tiered-store";
-import type { UpstashStore } from "../shared/cache/upstash-store";
 import { toBase64, tryDecodeUtf8 } from "../shared/encoding";
 import { ApiError } from "../shared/errors";
 import type { AppEnv } from "./app-env";
@@ -45,13 +44,14 @@ const querySchema = z.object({
  */
 export const exportEntries = new Hono<AppEnv>()
   .get("/", requireScope("manage"), async (c) => {
-    const { redis, store } = c.get("services");
-    if (!redis || !store.l2) throw new ApiError(409, "conflict", "Export reads Redis, and this deployment runs memory-only");
+    const { store } = c.get("services");
+    const l2 = store.l2;
+    if (!l2) throw new ApiError(409, "conflict", "Export reads Redis, and this deployment runs memory-only");
     const query = parseOr400(querySchema, { cursor: c.req.query("cursor"), count: c.req.query("count") }, "invalid_query");
     const perRead = Math.max(1, Math.min(1000, Math.floor(READ_BUDGET_BYTES / limitsOf(c).maxValueBytes)));
-    const page = await scanPage(redis, c.get("tenant"), query.cursor, Math.min(query.count, perRead * MAX_READS_PER_PAGE));
+    const page = await scanPage(store, l2, c.get("tenant"), query.cursor, Math.min(query.count, perRead * MAX_READS_PER_PAGE));
     const groups = chunk(page.keys, perRead);
-    const read = (keys: EntryKey[]) => readLines(store, store.l2 as UpstashStore, keys);
+    const read = (keys: EntryKey[]) => readLines(store, l2, keys);
 
     // The first group is read before answering, so a failing Redis is a 503 and not a cut stream.
     const first = groups.length > 0 ? await read(groups[0] as EntryKey[]) : "";
@@ -74,27 +74,22 @@ export const exportEntries = new Hono<AppEnv>()
   .all("/", methodNotAllowed("GET"));
 
 /** Up to `count` keys (a few more when a SCAN overshoots), and the cursor after them. */
-async function scanPage(redis: RedisRunner, tenant: TenantId, cursor: string, count: number) {
+async function scanPage(store: TieredStore, l2: L2Store, tenant: TenantId, cursor: string, count: number) {
   const found = new Map<string, EntryKey>();
   let scans = 0;
   do {
-    const [reply] = await redis.run([{ op: "scan", cursor, match: entryPattern(tenant), count }]);
-    if (!reply?.ok || !Array.isArray(reply.value)) throw new StoreUnavailableError("export scan failed");
-    const [next, redisKeys] = reply.value as [unknown, unknown];
-    for (const redisKey of Array.isArray(redisKeys) ? redisKeys : []) {
-      const key = typeof redisKey === "string" ? parseEntryRedisKey(redisKey) : undefined;
-      // The pattern already holds the tenant; the check keeps a surprise from ever crossing tenants.
-      // SCAN may return a key twice (while Redis rehashes): the map keeps one.
-      if (key?.tenant === tenant) found.set(key.key, key);
-    }
-    cursor = String(next);
+    const answer = await store.breaker.run(() => l2.scanKeys(tenant, cursor, count));
+    if (!answer.ok) throw new StoreUnavailableError("export scan failed", { cause: answer.error });
+    // SCAN may return a key twice (while Redis rehashes): the map keeps one.
+    for (const key of answer.value.keys) found.set(key.key, key);
+    cursor = answer.value.next;
     scans++;
   } while (cursor !== "0" && found.size < count && scans < MAX_SCANS_PER_PAGE);
   return { next: cursor, keys: [...found.values()] };
 }
 
 /** One NDJSON line per servable entry, in one Redis request through the store's circuit breaker. */
-async function readLines(store: TieredStore, l2: UpstashStore, keys: EntryKey[]): Promise<string> {
+async function readLines(store: TieredStore, l2: L2Store, keys: EntryKey[]): Promise<string> {
   const answer = await store.breaker.run(() => l2.batch(keys.map((key) => ({ type: "get", key }))));
   if (!answer.ok) throw new StoreUnavailableError("export read failed", { cause: answer.error });
   const now = Date.now();

@@ -3,7 +3,6 @@ import { servicesFor } from "../shared/services";
 import { SubrequestBudget } from "../shared/warm/subrequest-budget";
 import { tenantOriginLookup } from "../shared/warm/tenant-origin-lookup";
 import type { WarmQueue } from "../shared/warm/warm-queue";
-import { warmRunnerFor } from "../shared/warm/warm-runner";
 import { runWarmTick } from "../shared/warm/warm-tick";
 
 /**
@@ -18,16 +17,16 @@ export async function runScheduled(controller: ScheduledController, env: Env, ct
     log("info", "error", "scheduled run skipped: invalid configuration", { cron: controller.cron, problems: result.problems });
     return;
   }
-  const { stats, redis, config } = result.services;
-  const runner = warmRunnerFor(config);
-  if (redis && runner) {
+  const { stats, redis, config, l2 } = result.services;
+  if (redis && l2) {
+    const { runner } = l2.warm;
     // The stats flush below belongs to this invocation too: one request plus its transport retries.
     const budget = new SubrequestBudget(config.WARM_SUBREQUEST_BUDGET - 1 - config.L2_RETRIES);
     const summary = await runWarmTick({
       // Whatever is due by now, even when this trigger was delivered late.
       at: Math.max(controller.scheduledTime, Date.now()),
       runner,
-      codec: { compressionThresholdBytes: config.COMPRESSION_THRESHOLD_BYTES },
+      l2: l2.warm.store,
       budget,
       originCheckFor: tenantOriginLookup(runner, { allowPrivateHosts: config.ALLOW_PRIVATE_ORIGINS }),
       maxValueBytes: config.MAX_VALUE_BYTES,

@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
-import type { RedisRunner } from "../shared/cache/redis-client";
-import { UpstashStore } from "../shared/cache/upstash-store";
 import { ApiError } from "../shared/errors";
+import type { L2Backend } from "../shared/l2/backend";
+import type { RedisRunner } from "../shared/redis/redis-client";
 import { type IsOriginAllowed, tenantOriginCheck } from "../shared/warm/origin-policy";
 import { runPlan } from "../shared/warm/plan-runner";
 import { countTargets, expandTargets, PLAN_NAME_PATTERN, planSchema, type WarmPlan } from "../shared/warm/plan-schema";
@@ -9,7 +9,6 @@ import { deletePlan, getPlan, listPlanNames, listPlans, listRuns, putPlan } from
 import { MAX_RUNS_KEPT } from "../shared/warm/run-record";
 import { nextSlotAfter } from "../shared/warm/schedules";
 import { budgetedRunner, SubrequestBudget } from "../shared/warm/subrequest-budget";
-import { warmRunnerFor } from "../shared/warm/warm-runner";
 import type { AppEnv } from "./app-env";
 import { limitsOf } from "./http/limits";
 import { methodNotAllowed } from "./http/method-not-allowed";
@@ -66,16 +65,16 @@ export const warmPlans = new Hono<AppEnv>()
   .all("/plans/:name", methodNotAllowed("GET, HEAD, PUT, DELETE"))
   .post("/plans/:name/run", async (c) => {
     const name = planName(c);
-    const { config } = c.get("services");
     // This request is one invocation: its Redis requests and origin fetches share one budget.
     const budget = new SubrequestBudget(c.get("services").config.WARM_SUBREQUEST_BUDGET - RESERVED_FOR_REQUEST);
-    const runner = budgetedRunner(warmRunner(c), budget);
+    const warm = warmTier(c);
+    const runner = budgetedRunner(warm.runner, budget);
     const plan = await getPlan(runner, c.get("tenant"), name);
     if (!plan) throw new ApiError(404, "not_found", "No warm plan with this name");
     const result = await runPlan(plan, {
       tenant: c.get("tenant"),
       runner,
-      store: new UpstashStore({ runner, codec: { compressionThresholdBytes: config.COMPRESSION_THRESHOLD_BYTES } }),
+      store: warm.store.through((transport) => budgetedRunner(transport, budget)),
       budget,
       isOriginAllowed: originPolicy(c),
       trigger: "manual",
@@ -102,9 +101,13 @@ function planName(c: Context<AppEnv>): string {
 }
 
 function warmRunner(c: Context<AppEnv>): RedisRunner {
-  const runner = warmRunnerFor(c.get("services").config);
-  if (!runner) throw new ApiError(503, "store_unavailable", "Warm plans need Redis; this deployment runs memory-only");
-  return runner;
+  return warmTier(c).runner;
+}
+
+function warmTier(c: Context<AppEnv>): L2Backend["warm"] {
+  const l2 = c.get("services").l2;
+  if (!l2) throw new ApiError(503, "store_unavailable", "Warm plans need Redis; this deployment runs memory-only");
+  return l2.warm;
 }
 
 /** The tenant's host allowlist, from the record tenant auth loaded for this request. */

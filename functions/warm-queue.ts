@@ -4,7 +4,6 @@ import { runWarmChunks } from "../shared/warm/chunk-runner";
 import { SubrequestBudget } from "../shared/warm/subrequest-budget";
 import { oncePerTenant, tenantOriginLookup } from "../shared/warm/tenant-origin-lookup";
 import { parseWarmRun, type WarmRun } from "../shared/warm/warm-queue";
-import { warmRunnerFor } from "../shared/warm/warm-runner";
 
 /**
  * Warm queue consumer: each message is one plan chunk a cron tick claimed. A batch is one
@@ -22,12 +21,12 @@ export async function consumeWarmQueue(batch: MessageBatch<unknown>, env: Env, c
     batch.retryAll();
     return;
   }
-  const { stats, redis, config } = result.services;
-  const runner = warmRunnerFor(config);
-  if (!redis || !runner) {
+  const { stats, redis, config, l2 } = result.services;
+  if (!redis || !l2) {
     batch.ackAll();
     return;
   }
+  const { runner } = l2.warm;
   const runs: { message: Message<unknown>; run: WarmRun }[] = [];
   for (const message of batch.messages) {
     const run = parseWarmRun(message.body);
@@ -44,7 +43,7 @@ export async function consumeWarmQueue(batch: MessageBatch<unknown>, env: Env, c
     {
       runner,
       budget,
-      codec: { compressionThresholdBytes: config.COMPRESSION_THRESHOLD_BYTES },
+      l2: l2.warm.store,
       originCheckFor: oncePerTenant(tenantOriginLookup(runner, { allowPrivateHosts: config.ALLOW_PRIVATE_ORIGINS })),
     },
   );

@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { RequestTooLargeError } from "./cache/request-errors";
 import { StoreUnavailableError } from "./cache/store";
 import { log } from "./log";
+import { RequestTooLargeError } from "./redis/request-errors";
 
 /** Every error code the API can answer with; clients switch on these, never on messages. */
 export type ErrorCode =

@@ -1,5 +1,5 @@
-import type { CircuitBreaker } from "./cache/circuit-breaker";
-import type { RedisRunner } from "./cache/redis-client";
+import type { CircuitBreaker } from "./redis/circuit-breaker";
+import type { RedisRunner } from "./redis/redis-client";
 
 export interface ProbeResult {
   reachable: boolean;

@@ -1,5 +1,5 @@
-import type { CircuitState } from "./cache/circuit-breaker";
 import type { MemoryUsage } from "./cache/memory-store";
+import type { CircuitState } from "./redis/circuit-breaker";
 import type { Services } from "./services";
 
 export type HealthStatus = "ok" | "degraded" | "down";

@@ -1,16 +1,14 @@
-import { CircuitBreaker } from "./cache/circuit-breaker";
-import { guardedRunner } from "./cache/guarded-runner";
 import { MemoryStore } from "./cache/memory-store";
-import { createUpstashClient, type RedisRunner, type UpstashClient } from "./cache/redis-client";
-import { longestCallMs } from "./cache/script-runner";
 import { TieredStore } from "./cache/tiered-store";
-import { timedRunner } from "./cache/timed-runner";
-import { UpstashStore } from "./cache/upstash-store";
-import { type Config, parseEnv, usesRedis } from "./env";
+import { type Config, parseEnv } from "./env";
 import { HealthProbe } from "./health-probe";
+import { buildL2Backend, type L2Backend } from "./l2/backend";
 import { AuthFailureThrottle } from "./limits/auth-failure-throttle";
 import { RateLimiter } from "./limits/rate-limiter";
 import { IsolateMetrics } from "./metrics/isolate-metrics";
+import { CircuitBreaker } from "./redis/circuit-breaker";
+import type { RedisRunner } from "./redis/redis-client";
+import { longestCallMs } from "./redis/script-runner";
 import { StatsBuffer } from "./stats/stats-buffer";
 import { CorsOrigins } from "./tenants/cors-origins";
 import { MemoryTenantRegistry } from "./tenants/memory-registry";
@@ -26,6 +24,8 @@ export interface Services {
   store: TieredStore;
   /** Redis behind the store's circuit breaker; absent in memory-only mode. */
   redis: RedisRunner | undefined;
+  /** The shared tier (entries, control plane, warming's transport); absent in memory-only mode. */
+  l2: L2Backend | undefined;
   stats: StatsBuffer;
   tenants: TenantRegistry;
   tokens: TokenService;
@@ -57,33 +57,12 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     probeTimeoutMs: inFlightBoundMs,
     now,
   });
-  const upstash: UpstashClient | undefined = usesRedis(config)
-    ? createUpstashClient({
-        url: config.UPSTASH_REDIS_REST_URL as string,
-        token: config.UPSTASH_REDIS_REST_TOKEN as string,
-        timeoutMs: config.L2_TIMEOUT_MS,
-        retries: config.L2_RETRIES,
-        maxRequestBytes: config.L2_MAX_REQUEST_BYTES,
-      })
-    : undefined;
   const metrics = new IsolateMetrics();
-  // Every Redis request is timed, whichever path sends it.
-  const bareRunner = upstash ? timedRunner(upstash.runner, (outcome, seconds) => metrics.observeRedis(outcome, seconds)) : undefined;
-  const redis = bareRunner ? guardedRunner(bareRunner, breaker) : undefined;
+  const l2 = buildL2Backend(config, { breaker, metrics, now });
+  const redis = l2?.redis;
   const store = new TieredStore({
     l1: new MemoryStore({ budgetBytes: config.L1_BUDGET_BYTES, now }),
-    // The store runs its calls through the breaker itself, so it gets the bare runner.
-    l2: bareRunner
-      ? new UpstashStore({
-          runner: bareRunner,
-          codec: { compressionThresholdBytes: config.COMPRESSION_THRESHOLD_BYTES },
-          now,
-          tombstoneMs: config.TOMBSTONE_SECONDS * 1000,
-          maxRequestBytes: config.L2_MAX_REQUEST_BYTES,
-          // The longest an entry can live (Redis, then an L1's grace) plus an hour of clock skew: watermark-scripts.ts.
-          watermarkRetentionMs: (config.MAX_TTL_SECONDS + config.MAX_SWR_SECONDS + config.L1_GRACE_SECONDS + 3600) * 1000,
-        })
-      : undefined,
+    l2: l2?.store,
     breaker,
     l1MaxTtlMs: config.L1_MAX_TTL_SECONDS * 1000,
     l1GraceMs: config.L1_GRACE_SECONDS * 1000,
@@ -92,10 +71,10 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
   });
   const tenants: TenantRegistry = redis ? new RedisTenantRegistry(redis) : new MemoryTenantRegistry();
   const originReads =
-    redis && store.l2
+    redis && l2
       ? new OriginReads({
           redis,
-          l2: store.l2,
+          l2: l2.store,
           store,
           maxValueBytes: config.MAX_VALUE_BYTES,
           allowPrivateHosts: config.ALLOW_PRIVATE_ORIGINS,
@@ -106,6 +85,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     config,
     store,
     redis,
+    l2,
     stats: new StatsBuffer({
       flushIntervalMs: config.STATS_FLUSH_INTERVAL_MS,
       maxRequestBytes: config.L2_MAX_REQUEST_BYTES,
@@ -121,27 +101,13 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
       refreshTimeoutMs: inFlightBoundMs,
       now,
     }),
-    rateLimiter: new RateLimiter({ redis: rateLimitClient(config), breaker, timeoutMs: config.RATE_LIMIT_TIMEOUT_MS, now }),
+    rateLimiter: new RateLimiter({ redis: l2?.rateLimitSdk, breaker, timeoutMs: config.RATE_LIMIT_TIMEOUT_MS, now }),
     corsOrigins: new CorsOrigins({ registry: tenants, cacheMs: config.TOKEN_CACHE_SECONDS * 1000, now }),
     authFailures: new AuthFailureThrottle({ failuresPerWindow: config.AUTH_FAILURES_PER_MINUTE, now }),
     healthProbe: redis ? new HealthProbe({ runner: redis, breaker, inFlightTimeoutMs: inFlightBoundMs, now }) : undefined,
     metrics,
     originReads,
   };
-}
-
-/**
- * The rate limiter gets a client that never retries: a re-sent INCR after a lost response would
- * count one request twice. A failed check falls back to the per-isolate window instead.
- */
-function rateLimitClient(config: Config) {
-  if (!usesRedis(config)) return undefined;
-  return createUpstashClient({
-    url: config.UPSTASH_REDIS_REST_URL as string,
-    token: config.UPSTASH_REDIS_REST_TOKEN as string,
-    timeoutMs: config.RATE_LIMIT_TIMEOUT_MS,
-    retries: 0,
-  }).sdk;
 }
 
 // Per-isolate state lives here, created on first use. Keyed by env object first (cheap), then

@@ -1,10 +1,10 @@
 import { createMiddleware } from "hono/factory";
-import { withRequestBudget } from "../../shared/cache/request-budget";
 import { usesRedis } from "../../shared/env";
+import { withRequestBudget } from "../../shared/redis/request-budget";
 import type { AppEnv } from "../app-env";
 
 /**
- * Holds a request to one Redis budget of L2_TIMEOUT_MS (shared/cache/request-budget.ts): every
+ * Holds a request to one Redis budget of L2_TIMEOUT_MS (shared/redis/request-budget.ts): every
  * Redis call it makes, token re-verification and rate limit included, shares that deadline.
  * Registered only on the routes that promise an answer within it (app.ts).
  */

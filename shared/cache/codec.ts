@@ -11,7 +11,7 @@ import { decodePayload, encodePayload, PAYLOAD_ENCODINGS, type PayloadEncoding }
  * otherwise (`e:"b"`), or base64 of its gzip when that is smaller (`e:"z"`). The Lua scripts read
  * `v`, `u`, `t`, `c`, `n`, `s` and `d` from the header; `v` and `u` are written first and by the
  * script itself, so the header is sent without them. `n` is the writing isolate's write order,
- * which breaks ties between creation times (lua-scripts.ts, set-entry). A delete's tombstone is a
+ * which breaks ties between creation times (cache/upstash/entry-scripts.ts, set-entry). A delete's tombstone is a
  * header alone, `{"v":…,"u":1,"c":…,"n":…,"s":…,"d":1}\n`, and decodes as absent.
  */
 

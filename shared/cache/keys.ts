@@ -1,18 +1,7 @@
 /**
- * The only place that builds Redis keys. Layout, for tenant `t` and cache key `k`:
- *
- *   ec:t:e:k   an entry or a delete's tombstone (the cache key's bytes follow the third colon unchanged)
- *   ec:t:m     the tenant's meta hash: write sequence, clear watermark, tag watermarks
- *   ec:t:tg    when each tag watermark was raised, so old ones can be pruned
- *   ec:t:u     the tenant's L2 storage use: a total and bytes by expiry minute (ec:t:ux orders them)
- *   ec:t:s     the tenant's aggregated stats
- *   ec:t:f:id  a stats flush marker
- *   ec:t:w…    warming: plans, their index, run history, cursors, leases, access counts
- *   ecsys:…    records that belong to no tenant (tenants, tokens, indexes), outside every tenant's space
- *
- * Tenant ids cannot contain `:`, so the tenant ends at the second colon and everything after
- * `ec:t:e:` is the key: two different (tenant, key) pairs never share a Redis key. Tenant ids
- * also exclude glob characters, so a SCAN over `entryPattern(t)` matches only that tenant.
+ * A tenant and one of its cache keys: what every tier addresses entries by. Tenant ids cannot
+ * contain `:` or glob characters; keys are any 1 to 512 bytes of UTF-8. Where they live in Redis
+ * is redis/key-layout.ts.
  */
 
 export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -48,145 +37,10 @@ export function isValidKey(key: string): boolean {
   return key.length * 3 <= MAX_KEY_BYTES || keyByteLength(key) <= MAX_KEY_BYTES;
 }
 
-const tenantRoot = (tenant: TenantId) => `ec:${tenant}:`;
-
-export function entryRedisKey({ tenant, key }: EntryKey): string {
-  return `${tenantRoot(tenant)}e:${key}`;
-}
-
-export function metaRedisKey(tenant: TenantId): string {
-  return `${tenantRoot(tenant)}m`;
-}
-
-/** Sorted set: tag → when its watermark was last raised (epoch ms), for pruning old watermarks. */
-export function tagTimesRedisKey(tenant: TenantId): string {
-  return `${tenantRoot(tenant)}tg`;
-}
-
-/** Hash: `used` (bytes the tenant's entries hold in L2) and bytes expiring in each minute (field = epoch minute). */
-export function storageUsageRedisKey(tenant: TenantId): string {
-  return `${tenantRoot(tenant)}u`;
-}
-
-/** Sorted set of the epoch minutes that hold expiring bytes in the usage hash, oldest first. */
-export function storageExpiryRedisKey(tenant: TenantId): string {
-  return `${tenantRoot(tenant)}ux`;
-}
-
-export function statsRedisKey(tenant: TenantId): string {
-  return `${tenantRoot(tenant)}s`;
-}
-
-/** One minute of a tenant's stats (the minute as epoch minutes), kept for a day. */
-export function statsMinuteRedisKey(tenant: TenantId, epochMinute: number): string {
-  return `${tenantRoot(tenant)}sm:${epochMinute}`;
-}
-
-/** Sorted set of a tenant's most read keys over the last day, for the dashboard. */
-export function topKeysRedisKey(tenant: TenantId): string {
-  return `${tenantRoot(tenant)}tk`;
-}
-
-/** Marks one stats flush as applied, so a retried flush never counts twice. */
-export function statsFlushRedisKey(tenant: TenantId, flushId: string): string {
-  return `${tenantRoot(tenant)}f:${flushId}`;
-}
-
-/** SCAN MATCH pattern for every entry key of one tenant (tenant ids hold no glob characters). */
-export function entryPattern(tenant: TenantId): string {
-  return `${tenantRoot(tenant)}e:*`;
-}
-
-/** Inverse of entryRedisKey; undefined for any Redis key that is not an entry key. */
-export function parseEntryRedisKey(redisKey: string): EntryKey | undefined {
-  const match = /^ec:([^:]+):e:/.exec(redisKey);
-  if (!match?.[1] || !isTenantId(match[1])) return undefined;
-  const key = redisKey.slice(match[0].length);
-  return isValidKey(key) ? { tenant: match[1], key } : undefined;
-}
-
-/** Hash of a tenant's warm plans, field = plan name, value = plan JSON. */
-export function warmPlansRedisKey(tenant: TenantId): string {
-  return `${tenantRoot(tenant)}wp`;
-}
-
-/** Capped list of a plan's recent runs (newest first). Plan names hold no `:`. */
-export function warmRunsRedisKey(tenant: TenantId, plan: string): string {
-  return `${tenantRoot(tenant)}wr:${plan}`;
-}
-
-/** Where an unfinished run of a plan resumes. */
-export function warmCursorRedisKey(tenant: TenantId, plan: string): string {
-  return `${tenantRoot(tenant)}wc:${plan}`;
-}
-
-/** Lease held while a plan runs, so two runs of one plan never overlap. */
-export function warmLeaseRedisKey(tenant: TenantId, plan: string): string {
-  return `${tenantRoot(tenant)}wl:${plan}`;
-}
-
-/** Lease held while one key is fetched from its origin, across isolates (single-flight). */
-export function originLeaseRedisKey({ tenant, key }: EntryKey): string {
-  return `${tenantRoot(tenant)}ol:${key}`;
-}
-
-/** Sorted set of the tenant's plans by when each is next due (epoch ms); a claimed plan's due moves on by the claim's lease. */
-export function warmDueRedisKey(tenant: TenantId): string {
-  return `${tenantRoot(tenant)}wd`;
-}
-
 /**
- * Hash: cache key → JSON list of the [plan, target index] pairs that name it. Read-through looks
- * one key up with its targets' entries in the plan meta hash, never whole plans.
+ * The in-memory (L1) map key. Tenant ids hold no `:`, so the tenant ends at the first colon and
+ * two different (tenant, key) pairs never share a map key.
  */
-export function warmOriginIndexRedisKey(tenant: TenantId): string {
-  return `${tenantRoot(tenant)}wo`;
+export function memoryKey({ tenant, key }: EntryKey): string {
+  return `${tenant}:${key}`;
 }
-
-/**
- * Hash: plan name → what read-through and dispatch need of the plan (priority, lifetimes, time
- * rules, schedule); `plan/i` → target i's url or url template, headers, tags and lifetimes, kept
- * once per target however many keys a template names.
- */
-export function warmPlanMetaRedisKey(tenant: TenantId): string {
-  return `${tenantRoot(tenant)}wm`;
-}
-
-/** Sorted set of recently read keys that have an origin, scored by sampled reads. */
-export function accessCountsRedisKey(tenant: TenantId): string {
-  return `${tenantRoot(tenant)}wa`;
-}
-
-/** Hash: tenant id → tenant record JSON. */
-export const TENANTS_REDIS_KEY = "ecsys:tenants";
-
-/** Hash: token digest → token record JSON. Tokens themselves are never stored. */
-export const TOKENS_REDIS_KEY = "ecsys:tokens";
-
-/** Hash of one tenant's tokens: token id → digest. */
-export function tenantTokensRedisKey(tenant: TenantId): string {
-  return `ecsys:tenant-tokens:${tenant}`;
-}
-
-/** Prefix of the rate limiter's own keys (it appends `:<identifier>:…`). */
-export const RATE_LIMIT_REDIS_PREFIX = "ecsys:rl";
-
-/** Set of tenants that have warm plans; the warm reindex pages through it. */
-export const WARM_TENANTS_REDIS_KEY = "ecsys:warm-tenants";
-
-/** Sorted set: tenant → when its earliest plan is next due (epoch ms). A cron tick reads only its head. */
-export const WARM_DUE_REDIS_KEY = "ecsys:warm-due";
-
-/** Sorted set: tenant → when refresh-ahead should next look at its hot keys (epoch ms). */
-export const REFRESH_DUE_REDIS_KEY = "ecsys:refresh-due";
-
-/**
- * Set of who allows one browser origin: `t:<tenant>` for a tenant's own list, `k:<tenant>:<token id>`
- * for a token's. A CORS preflight asks whether it exists: one lookup, however many tenants.
- */
-export function corsOriginRedisKey(origin: string): string {
-  return `ecsys:cors:${origin}`;
-}
-
-/** The in-memory (L1) map key: the same injective layout, so L1 and L2 agree on identity. */
-export const memoryKey = entryRedisKey;

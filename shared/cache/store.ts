@@ -41,8 +41,13 @@ export interface SetOptions {
   storageBudgetBytes?: number;
 }
 
-/** Where a stored value lives: in Redis, or only in this isolate's memory. */
-export type Durability = "redis" | "memory";
+/** Where a stored value lives: in the shared tier (L2), or only in this isolate's memory. */
+export type Durability = "shared" | "memory";
+
+/** The API's name for a durability (`"stored":"redis"` on the wire, kept for compatibility). */
+export function wireDurability(durability: Durability): "redis" | "memory" {
+  return durability === "shared" ? "redis" : "memory";
+}
 
 export type SetResult =
   | { status: "stored"; durability: Durability; entry: Entry }
@@ -67,7 +72,7 @@ export type OperationResult =
 export class StoreUnavailableError extends Error {
   override name = "StoreUnavailableError";
   constructor(message: string, options?: ErrorOptions) {
-    super(`edge-cache (upstash): ${message}`, options);
+    super(`edge-cache (l2): ${message}`, options);
   }
 }
 

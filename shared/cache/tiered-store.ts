@@ -1,8 +1,9 @@
-import type { CircuitBreaker } from "./circuit-breaker";
+import type { CircuitBreaker } from "../redis/circuit-breaker";
+import { RequestTooLargeError } from "../redis/request-errors";
 import { type Entry, isServable } from "./entry";
 import { type EntryKey, memoryKey, type TenantId } from "./keys";
+import type { L2Store } from "./l2-store";
 import type { MemoryRecord, MemoryStore } from "./memory-store";
-import { RequestTooLargeError } from "./request-errors";
 import { RevalidationMarks } from "./revalidation-marks";
 import {
   type DeleteResult,
@@ -15,12 +16,11 @@ import {
   type Store,
   StoreUnavailableError,
 } from "./store";
-import type { UpstashStore } from "./upstash-store";
 
 export interface TieredStoreOptions {
   l1: MemoryStore;
   /** Absent in memory-only mode: L1 is then the store, with full TTLs. */
-  l2?: UpstashStore | undefined;
+  l2?: L2Store | undefined;
   breaker: CircuitBreaker;
   /** How long an L1 copy is served before Redis is asked again; bounds cross-isolate staleness. */
   l1MaxTtlMs: number;
@@ -47,7 +47,7 @@ export interface TieredStoreOptions {
  */
 export class TieredStore implements Store {
   readonly l1: MemoryStore;
-  readonly l2: UpstashStore | undefined;
+  readonly l2: L2Store | undefined;
   readonly breaker: CircuitBreaker;
   readonly #l1MaxTtlMs: number;
   readonly #l1GraceMs: number;
@@ -80,7 +80,7 @@ export class TieredStore implements Store {
     // I/O, which in Workers could cancel the waiter along with that request.
     if (record && this.#revalidating.isActive(id, now) && isServable(record.entry, now))
       return { entry: record.entry, tier: "l1", degraded: false };
-    const known = record?.durability === "redis" ? record.entry.version : 0;
+    const known = record?.durability === "shared" ? record.entry.version : 0;
     const mark = record ? this.#revalidating.mark(id, now) : undefined;
     const answer = await this.breaker.run(() => l2.revalidate(key, known)).finally(() => this.#revalidating.release(id, mark));
     if (!answer.ok) return this.#fallbackRead(record, now);
@@ -231,7 +231,7 @@ export class TieredStore implements Store {
     this.l1.put(key, entry, {
       checkedUntil: this.#checkedUntil(entry, now),
       retainUntil: entry.staleUntil + this.#l1GraceMs,
-      durability: "redis",
+      durability: "shared",
     });
   }
 
@@ -249,7 +249,7 @@ function asUnavailable(error: unknown): StoreUnavailableError {
   return error instanceof StoreUnavailableError ? error : new StoreUnavailableError("Redis is unavailable", { cause: error });
 }
 
-/** The one set's result, as UpstashStore.set unwraps it: an error result fails the call. */
+/** The one set's result, as L2Store.set unwraps it: an error result fails the call. */
 function setResultOf(result: OperationResult | undefined): SetResult {
   if (result?.type === "set") return result.result;
   throw result?.type === "error" ? result.error : new StoreUnavailableError("unexpected reply to set");

@@ -1,5 +1,5 @@
 import type { TenantId } from "../cache/keys";
-import type { RedisRunner } from "../cache/redis-client";
+import type { RedisRunner } from "../redis/redis-client";
 import { addCounters, type Counters, emptyCounters, hitRatio } from "../stats/counters";
 import { readMinuteSeries } from "../stats/stats-reader";
 import type { SettledMinutes } from "./settled-minutes";

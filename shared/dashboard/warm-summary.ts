@@ -1,5 +1,5 @@
 import type { TenantId } from "../cache/keys";
-import type { RedisRunner } from "../cache/redis-client";
+import type { RedisRunner } from "../redis/redis-client";
 import type { WarmPlan } from "../warm/plan-schema";
 import { listPlans, listRuns } from "../warm/plan-store";
 import type { WarmRunRecord } from "../warm/run-record";

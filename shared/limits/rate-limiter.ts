@@ -1,8 +1,8 @@
 import { Ratelimit } from "@upstash/ratelimit";
-import type { CircuitBreaker } from "../cache/circuit-breaker";
-import { RATE_LIMIT_REDIS_PREFIX } from "../cache/keys";
-import { currentRequestBudget } from "../cache/request-budget";
 import { LruMap } from "../lru-map";
+import type { CircuitBreaker } from "../redis/circuit-breaker";
+import { RATE_LIMIT_REDIS_PREFIX } from "../redis/key-layout";
+import { currentRequestBudget } from "../redis/request-budget";
 import { BoundedBlockCache } from "./ephemeral-cache";
 import { LocalRateLimiter } from "./local-rate-limiter";
 

@@ -1,5 +1,5 @@
-import type { CircuitState } from "../cache/circuit-breaker";
 import type { MemoryUsage } from "../cache/memory-store";
+import type { CircuitState } from "../redis/circuit-breaker";
 import { COUNTER_NAMES, type Counters } from "../stats/counters";
 import type { Histogram } from "./histogram";
 import type { IsolateMetrics } from "./isolate-metrics";

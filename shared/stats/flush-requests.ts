@@ -1,9 +1,10 @@
-import { statsFlushRedisKey, statsMinuteRedisKey, statsRedisKey, type TenantId, topKeysRedisKey } from "../cache/keys";
-import { flushStatsScript } from "../cache/lua-scripts";
-import type { RedisRunner } from "../cache/redis-client";
-import { commandBytes, wireCommand } from "../cache/request-size";
-import { runCalls, type ScriptCall } from "../cache/script-runner";
+import type { TenantId } from "../cache/keys";
+import { statsFlushRedisKey, statsMinuteRedisKey, statsRedisKey, topKeysRedisKey } from "../redis/key-layout";
+import type { RedisRunner } from "../redis/redis-client";
+import { commandBytes, wireCommand } from "../redis/request-size";
+import { runCalls, type ScriptCall } from "../redis/script-runner";
 import { COUNTER_NAMES, emptyCounters } from "./counters";
+import { flushStatsScript } from "./flush-stats-lua";
 import type { PendingStats } from "./pending-stats";
 
 // The flush marker lives this long in Redis; a flush retried later could count twice.

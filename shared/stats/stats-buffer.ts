@@ -1,6 +1,6 @@
 import type { TenantId } from "../cache/keys";
-import type { RedisRunner } from "../cache/redis-client";
-import { outsideRequestBudget } from "../cache/request-budget";
+import type { RedisRunner } from "../redis/redis-client";
+import { outsideRequestBudget } from "../redis/request-budget";
 import { addCounters, type CounterName, type Counters, emptyCounters } from "./counters";
 import { type FlushContent, MARKER_TTL_SECONDS, sendFlush } from "./flush-requests";
 import { PendingStats, type PendingStatsLimits } from "./pending-stats";

@@ -1,8 +1,9 @@
-import { statsMinuteRedisKey, statsRedisKey, type TenantId, topKeysRedisKey } from "../cache/keys";
-import type { LuaScript } from "../cache/lua-scripts";
-import type { RedisRunner } from "../cache/redis-client";
-import { runCalls } from "../cache/script-runner";
+import type { TenantId } from "../cache/keys";
 import { StoreUnavailableError } from "../cache/store";
+import { statsMinuteRedisKey, statsRedisKey, topKeysRedisKey } from "../redis/key-layout";
+import type { LuaScript } from "../redis/lua-script";
+import type { RedisRunner } from "../redis/redis-client";
+import { runCalls } from "../redis/script-runner";
 import { type Counters, emptyCounters, isCounterName } from "./counters";
 
 /** The counters every isolate has flushed for a tenant. */

@@ -1,9 +1,10 @@
-import { statsFlushRedisKey, statsRedisKey, storageExpiryRedisKey, storageUsageRedisKey, type TenantId } from "../cache/keys";
-import type { LuaScript } from "../cache/lua-scripts";
-import type { RedisRunner } from "../cache/redis-client";
-import { runCalls } from "../cache/script-runner";
-import { READ_STORAGE_USED } from "../cache/storage-usage-lua";
+import type { TenantId } from "../cache/keys";
 import { StoreUnavailableError } from "../cache/store";
+import { READ_STORAGE_USED } from "../cache/upstash/storage-usage-lua";
+import { statsFlushRedisKey, statsRedisKey, storageExpiryRedisKey, storageUsageRedisKey } from "../redis/key-layout";
+import type { LuaScript } from "../redis/lua-script";
+import type { RedisRunner } from "../redis/redis-client";
+import { runCalls } from "../redis/script-runner";
 import { addCounters, type Counters, emptyCounters } from "./counters";
 import type { StatsBuffer } from "./stats-buffer";
 import { toCounters } from "./stats-reader";

@@ -1,6 +1,7 @@
-import { TENANTS_REDIS_KEY, type TenantId } from "../cache/keys";
-import type { RedisReply, RedisRunner } from "../cache/redis-client";
-import { runCalls, type ScriptCall } from "../cache/script-runner";
+import type { TenantId } from "../cache/keys";
+import { TENANTS_REDIS_KEY } from "../redis/key-layout";
+import type { RedisReply, RedisRunner } from "../redis/redis-client";
+import { runCalls, type ScriptCall } from "../redis/script-runner";
 import { tenantIndexChanges } from "./origin-index";
 import type { OriginReindexPage } from "./registry";
 import { callBytes, expectOk, listTokensCall, parseTokenList, putTenantCall } from "./registry-calls";

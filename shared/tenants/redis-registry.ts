@@ -1,6 +1,7 @@
-import { corsOriginRedisKey, TENANTS_REDIS_KEY, type TenantId, TOKENS_REDIS_KEY } from "../cache/keys";
-import type { RedisRunner } from "../cache/redis-client";
-import { runCalls, type ScriptCall } from "../cache/script-runner";
+import type { TenantId } from "../cache/keys";
+import { corsOriginRedisKey, TENANTS_REDIS_KEY, TOKENS_REDIS_KEY } from "../redis/key-layout";
+import type { RedisRunner } from "../redis/redis-client";
+import { runCalls, type ScriptCall } from "../redis/script-runner";
 import { tenantIndexChanges } from "./origin-index";
 import { reindexOriginPage } from "./redis-origin-reindex";
 import { type OriginReindexPage, TenantChangedError, type TenantRegistry } from "./registry";

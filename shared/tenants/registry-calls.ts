@@ -1,7 +1,8 @@
-import { corsOriginRedisKey, TENANTS_REDIS_KEY, type TenantId, TOKENS_REDIS_KEY, tenantTokensRedisKey } from "../cache/keys";
-import type { RedisReply } from "../cache/redis-client";
-import type { ScriptCall } from "../cache/script-runner";
+import type { TenantId } from "../cache/keys";
 import { StoreUnavailableError } from "../cache/store";
+import { corsOriginRedisKey, TENANTS_REDIS_KEY, TOKENS_REDIS_KEY, tenantTokensRedisKey } from "../redis/key-layout";
+import type { RedisReply } from "../redis/redis-client";
+import type { ScriptCall } from "../redis/script-runner";
 import { type OriginIndexChanges, tenantMember, tokenMember } from "./origin-index";
 import { createTenantScript, listTokensScript, putTenantScript, putTokenScript } from "./registry-scripts";
 import type { TenantRecord } from "./tenant-record";

@@ -1,4 +1,4 @@
-import type { LuaScript } from "../cache/lua-scripts";
+import type { LuaScript } from "../redis/lua-script";
 
 /**
  * The tenant registry's scripts. Each change to a tenant or token and the CORS origin index

@@ -1,8 +1,9 @@
-import { accessCountsRedisKey, type EntryKey, REFRESH_DUE_REDIS_KEY, type TenantId } from "../cache/keys";
-import type { LuaScript } from "../cache/lua-scripts";
-import type { RedisRunner } from "../cache/redis-client";
-import { runCalls } from "../cache/script-runner";
+import type { EntryKey, TenantId } from "../cache/keys";
 import { StoreUnavailableError } from "../cache/store";
+import { accessCountsRedisKey, REFRESH_DUE_REDIS_KEY } from "../redis/key-layout";
+import type { LuaScript } from "../redis/lua-script";
+import type { RedisRunner } from "../redis/redis-client";
+import { runCalls } from "../redis/script-runner";
 
 /**
  * Which keys were read often recently, per tenant: a sorted set of keys scored by sampled reads.

@@ -1,7 +1,6 @@
-import type { CodecOptions } from "../cache/codec";
 import type { TenantId } from "../cache/keys";
-import type { RedisRunner } from "../cache/redis-client";
-import { UpstashStore } from "../cache/upstash-store";
+import type { L2Store } from "../cache/l2-store";
+import type { RedisRunner } from "../redis/redis-client";
 import type { OriginCheckFor } from "./origin-policy";
 import { MIN_CHUNK_SUBREQUESTS, type PlanRunResult, runPlan } from "./plan-runner";
 import { getPlans } from "./plan-store";
@@ -12,7 +11,8 @@ export interface ChunkRunContext {
   /** Without transport retries (warm-runner.ts): one `run`, one subrequest. */
   runner: RedisRunner;
   budget: SubrequestBudget;
-  codec: CodecOptions;
+  /** Entries over the same transport as `runner`, undecorated: each run charges its own budget. */
+  l2: L2Store;
   /** The SSRF check of a tenant; a failed lookup fails only that tenant's runs. */
   originCheckFor: OriginCheckFor;
   leaseTtlMs?: number;
@@ -68,7 +68,7 @@ export async function runWarmChunks(runs: readonly WarmRun[], ctx: ChunkRunConte
       const result = await runPlan(plan, {
         tenant: run.tenant,
         runner,
-        store: new UpstashStore({ runner, codec: ctx.codec, ...(ctx.now ? { now: ctx.now } : {}) }),
+        store: ctx.l2.through((transport) => budgetedRunner(transport, chunk)),
         budget: chunk,
         isOriginAllowed,
         trigger: "cron",

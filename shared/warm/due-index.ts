@@ -1,8 +1,9 @@
-import { isTenantId, REFRESH_DUE_REDIS_KEY, type TenantId, WARM_DUE_REDIS_KEY, warmDueRedisKey, warmPlanMetaRedisKey } from "../cache/keys";
-import type { LuaScript } from "../cache/lua-scripts";
-import type { RedisRunner } from "../cache/redis-client";
-import { runCalls } from "../cache/script-runner";
+import { isTenantId, type TenantId } from "../cache/keys";
 import { StoreUnavailableError } from "../cache/store";
+import { REFRESH_DUE_REDIS_KEY, WARM_DUE_REDIS_KEY, warmDueRedisKey, warmPlanMetaRedisKey } from "../redis/key-layout";
+import type { LuaScript } from "../redis/lua-script";
+import type { RedisRunner } from "../redis/redis-client";
+import { runCalls } from "../redis/script-runner";
 import { DUE_LUA } from "./due-lua";
 
 /**

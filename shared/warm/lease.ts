@@ -1,7 +1,7 @@
-import type { LuaScript } from "../cache/lua-scripts";
-import type { RedisRunner } from "../cache/redis-client";
-import { runCalls, type ScriptCall } from "../cache/script-runner";
 import { StoreUnavailableError } from "../cache/store";
+import type { LuaScript } from "../redis/lua-script";
+import type { RedisRunner } from "../redis/redis-client";
+import { runCalls, type ScriptCall } from "../redis/script-runner";
 
 /**
  * A Redis lease: `SET NX PX` with a random token, released only by its holder (compare and

@@ -1,8 +1,9 @@
-import { type EntryKey, warmOriginIndexRedisKey, warmPlanMetaRedisKey } from "../cache/keys";
-import type { LuaScript } from "../cache/lua-scripts";
-import type { RedisRunner } from "../cache/redis-client";
-import { runCalls } from "../cache/script-runner";
+import type { EntryKey } from "../cache/keys";
 import { StoreUnavailableError } from "../cache/store";
+import { warmOriginIndexRedisKey, warmPlanMetaRedisKey } from "../redis/key-layout";
+import type { LuaScript } from "../redis/lua-script";
+import type { RedisRunner } from "../redis/redis-client";
+import { runCalls } from "../redis/script-runner";
 import type { WarmPlan, WarmTarget } from "./plan-schema";
 import { parseJson } from "./plan-store";
 import type { TtlRule } from "./ttl-rules";

@@ -1,9 +1,9 @@
 import type { Entry } from "../cache/entry";
 import { type EntryKey, memoryKey } from "../cache/keys";
-import type { RedisRunner } from "../cache/redis-client";
-import { outsideRequestBudget } from "../cache/request-budget";
+import type { L2Store } from "../cache/l2-store";
 import type { TieredStore } from "../cache/tiered-store";
-import type { UpstashStore } from "../cache/upstash-store";
+import type { RedisRunner } from "../redis/redis-client";
+import { outsideRequestBudget } from "../redis/request-budget";
 import type { TenantRecord } from "../tenants/tenant-record";
 import { recordAccess } from "./access-counts";
 import { tenantOriginCheck } from "./origin-policy";
@@ -15,7 +15,7 @@ import { SingleFlight } from "./single-flight";
 export interface OriginReadsOptions {
   /** Redis behind the circuit breaker. */
   redis: RedisRunner;
-  l2: UpstashStore;
+  l2: L2Store;
   store: TieredStore;
   maxValueBytes: number;
   allowPrivateHosts: boolean;

@@ -1,7 +1,7 @@
 import { type EntryKey, memoryKey, type TenantId } from "../cache/keys";
-import type { RedisRunner } from "../cache/redis-client";
-import { RequestBudgetError } from "../cache/request-budget";
 import { LruMap } from "../lru-map";
+import type { RedisRunner } from "../redis/redis-client";
+import { RequestBudgetError } from "../redis/request-budget";
 import { type KeyOrigin, lookupOrigin } from "./origin-index";
 
 export interface OriginTargetsOptions {

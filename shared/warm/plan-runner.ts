@@ -1,6 +1,6 @@
 import type { TenantId } from "../cache/keys";
-import type { RedisRunner } from "../cache/redis-client";
-import type { UpstashStore } from "../cache/upstash-store";
+import type { L2Store } from "../cache/l2-store";
+import type { RedisRunner } from "../redis/redis-client";
 import type { IsOriginAllowed } from "./origin-policy";
 import { expandTargets, type WarmPlan, type WarmTarget } from "./plan-schema";
 import { addError, type WarmRunRecord } from "./run-record";
@@ -14,8 +14,8 @@ export interface PlanRunContext {
   tenant: TenantId;
   /** Budgeted: every Redis request is charged. */
   runner: RedisRunner;
-  /** An UpstashStore over the same budgeted runner. */
-  store: UpstashStore;
+  /** The L2 over the same budgeted runner. */
+  store: L2Store;
   budget: SubrequestBudget;
   isOriginAllowed: IsOriginAllowed;
   trigger: "cron" | "manual";

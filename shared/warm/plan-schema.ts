@@ -6,7 +6,7 @@ import { WARM_CEILINGS } from "../tenants/tenant-record";
 import { DECLARED_CRONS, type DeclaredCron, resolveSchedule, SCHEDULE_INTERVALS } from "./schedules";
 import { type TtlRule, ttlRuleSchema } from "./ttl-rules";
 
-/** Plan names become part of Redis keys (keys.ts): no `:`, nothing that needs escaping. */
+/** Plan names become part of Redis keys (redis/key-layout.ts): no `:`, nothing that needs escaping. */
 export const PLAN_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /**
  * Keys one plan may warm, after templates are expanded, whatever the tenant: its own cap

@@ -1,5 +1,6 @@
+import type { TenantId } from "../cache/keys";
+import { StoreUnavailableError } from "../cache/store";
 import {
-  type TenantId,
   WARM_DUE_REDIS_KEY,
   WARM_TENANTS_REDIS_KEY,
   warmCursorRedisKey,
@@ -9,11 +10,10 @@ import {
   warmPlanMetaRedisKey,
   warmPlansRedisKey,
   warmRunsRedisKey,
-} from "../cache/keys";
-import type { LuaScript } from "../cache/lua-scripts";
-import type { RedisReply, RedisRunner } from "../cache/redis-client";
-import { runCalls } from "../cache/script-runner";
-import { StoreUnavailableError } from "../cache/store";
+} from "../redis/key-layout";
+import type { LuaScript } from "../redis/lua-script";
+import type { RedisReply, RedisRunner } from "../redis/redis-client";
+import { runCalls } from "../redis/script-runner";
 import { DUE_LUA } from "./due-lua";
 import { ORIGIN_INDEX_LUA } from "./origin-index-lua";
 import type { WarmPlan } from "./plan-schema";

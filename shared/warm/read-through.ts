@@ -1,11 +1,12 @@
 import { decodeEntry } from "../cache/codec";
 import { createEntry, type Entry, isFresh } from "../cache/entry";
-import { type EntryKey, entryRedisKey, metaRedisKey, originLeaseRedisKey } from "../cache/keys";
-import { getEntryScript } from "../cache/lua-scripts";
-import type { RedisRunner } from "../cache/redis-client";
-import { notRedisTime, outsideRequestBudget } from "../cache/request-budget";
-import { runCalls } from "../cache/script-runner";
-import type { UpstashStore } from "../cache/upstash-store";
+import type { EntryKey } from "../cache/keys";
+import type { L2Store } from "../cache/l2-store";
+import { getEntryScript } from "../cache/upstash/entry-scripts";
+import { entryRedisKey, metaRedisKey, originLeaseRedisKey } from "../redis/key-layout";
+import type { RedisRunner } from "../redis/redis-client";
+import { notRedisTime, outsideRequestBudget } from "../redis/request-budget";
+import { runCalls } from "../redis/script-runner";
 import { acquireCall, type Lease, newLease, releaseLease } from "./lease";
 import { fetchOrigin, type OriginFailure } from "./origin-fetch";
 import type { IsOriginAllowed } from "./origin-policy";
@@ -24,7 +25,7 @@ export interface LoadFromOriginOptions {
   /** Takes the cross-isolate origin lease. */
   runner: RedisRunner;
   /** L2, where the entry is written and where callers without the lease look for it. */
-  store: UpstashStore;
+  store: L2Store;
   isOriginAllowed: IsOriginAllowed;
   maxBytes: number;
   /** A stale copy held: its validators make the fetch conditional and a 304 re-sets it. */

@@ -1,8 +1,8 @@
 import { createEntry, type Entry } from "../cache/entry";
 import type { EntryKey, TenantId } from "../cache/keys";
-import type { RedisRunner } from "../cache/redis-client";
+import type { L2Store } from "../cache/l2-store";
 import type { Operation } from "../cache/store";
-import type { UpstashStore } from "../cache/upstash-store";
+import type { RedisRunner } from "../redis/redis-client";
 import { takeHotKeys } from "./access-counts";
 import { forEachLimited } from "./concurrency";
 import { fetchOrigin } from "./origin-fetch";
@@ -38,7 +38,7 @@ export interface RefreshAheadContext {
   /** The tick's time, against which the tenants' looks were due. */
   at: number;
   runner: RedisRunner;
-  store: UpstashStore;
+  store: L2Store;
   budget: SubrequestBudget;
   /** The SSRF check of each tenant. */
   originCheckFor: OriginCheckFor;

@@ -1,17 +1,16 @@
+import { isTenantId, type TenantId } from "../cache/keys";
+import { StoreUnavailableError } from "../cache/store";
 import {
-  isTenantId,
-  type TenantId,
   WARM_DUE_REDIS_KEY,
   WARM_TENANTS_REDIS_KEY,
   warmDueRedisKey,
   warmOriginIndexRedisKey,
   warmPlanMetaRedisKey,
   warmPlansRedisKey,
-} from "../cache/keys";
-import type { LuaScript } from "../cache/lua-scripts";
-import type { RedisRunner } from "../cache/redis-client";
-import { runCalls } from "../cache/script-runner";
-import { StoreUnavailableError } from "../cache/store";
+} from "../redis/key-layout";
+import type { LuaScript } from "../redis/lua-script";
+import type { RedisRunner } from "../redis/redis-client";
+import { runCalls } from "../redis/script-runner";
 import { DUE_LUA } from "./due-lua";
 import { ORIGIN_INDEX_LUA } from "./origin-index-lua";
 

@@ -1,16 +1,16 @@
+import type { TenantId } from "../cache/keys";
+import { StoreUnavailableError } from "../cache/store";
 import {
-  type TenantId,
   WARM_DUE_REDIS_KEY,
   warmCursorRedisKey,
   warmDueRedisKey,
   warmLeaseRedisKey,
   warmPlansRedisKey,
   warmRunsRedisKey,
-} from "../cache/keys";
-import type { LuaScript } from "../cache/lua-scripts";
-import type { RedisRunner } from "../cache/redis-client";
-import { runCalls } from "../cache/script-runner";
-import { StoreUnavailableError } from "../cache/store";
+} from "../redis/key-layout";
+import type { LuaScript } from "../redis/lua-script";
+import type { RedisRunner } from "../redis/redis-client";
+import { runCalls } from "../redis/script-runner";
 import { DUE_LUA } from "./due-lua";
 import { type Lease, newLease } from "./lease";
 import { MAX_RUNS_KEPT, type WarmRunRecord } from "./run-record";

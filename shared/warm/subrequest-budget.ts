@@ -1,4 +1,4 @@
-import type { RedisRunner } from "../cache/redis-client";
+import type { RedisRunner } from "../redis/redis-client";
 
 /**
  * Subrequests one invocation may still make. Workers cap them per invocation (50 on Free) and

@@ -1,7 +1,7 @@
 import { createEntry, type Entry } from "../cache/entry";
 import type { TenantId } from "../cache/keys";
+import type { L2Store } from "../cache/l2-store";
 import type { Operation, OperationResult } from "../cache/store";
-import type { UpstashStore } from "../cache/upstash-store";
 import { forEachLimited } from "./concurrency";
 import { fetchOrigin, type OriginResult } from "./origin-fetch";
 import type { IsOriginAllowed } from "./origin-policy";
@@ -22,7 +22,7 @@ export interface FetchLimits {
 export interface WarmBatchContext {
   tenant: TenantId;
   /** Writes and reads L2 through a budgeted runner. */
-  store: UpstashStore;
+  store: L2Store;
   budget: SubrequestBudget;
   isOriginAllowed: IsOriginAllowed;
   limits: FetchLimits;

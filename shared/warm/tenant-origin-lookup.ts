@@ -1,5 +1,5 @@
 import type { TenantId } from "../cache/keys";
-import type { RedisRunner } from "../cache/redis-client";
+import type { RedisRunner } from "../redis/redis-client";
 import { RedisTenantRegistry } from "../tenants/redis-registry";
 import { type IsOriginAllowed, type OriginCheckFor, tenantOriginCheck } from "./origin-policy";
 import { budgetedRunner } from "./subrequest-budget";

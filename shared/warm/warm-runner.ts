@@ -1,6 +1,6 @@
-import { getEntryScript, type LuaScript, scriptSha, setEntryScript } from "../cache/lua-scripts";
-import { createUpstashRunner, type RedisCommand, type RedisRunner } from "../cache/redis-client";
-import { type Config, usesRedis } from "../env";
+import { getEntryScript, setEntryScript } from "../cache/upstash/entry-scripts";
+import { type LuaScript, scriptSha } from "../redis/lua-script";
+import type { RedisCommand, RedisRunner } from "../redis/redis-client";
 import { recordAccessScript, takeHotKeysScript } from "./access-counts";
 import { claimDueScript, readDueHeadsScript, releaseClaimsScript } from "./due-index";
 import { acquireLeaseScript, releaseLeaseScript } from "./lease";
@@ -46,7 +46,12 @@ function scriptSources(): Promise<Map<string, string>> {
   return sourcesBySha;
 }
 
-/** Turns EVALSHA of a known script into EVAL, so one `run` is always one request. */
+/**
+ * Turns EVALSHA of a known script into EVAL, so one `run` is always one request. Warming's
+ * runner (l2/database.ts) has no transport retries and no NOSCRIPT re-sends, so one `run` is
+ * exactly one subrequest and the budget counts what the platform counts. A failed request is
+ * not retried: the cursor makes the next invocation pick the work up.
+ */
 export function evalScriptsRunner(inner: RedisRunner): RedisRunner {
   return {
     async run(commands) {
@@ -59,30 +64,4 @@ export function evalScriptsRunner(inner: RedisRunner): RedisRunner {
       );
     },
   };
-}
-
-const runners = new WeakMap<Config, RedisRunner>();
-
-/**
- * The Redis runner warming uses: the same database, but without transport retries and without
- * NOSCRIPT re-sends, so one `run` is exactly one subrequest and the budget counts what the
- * platform counts. A failed request is not retried: the cursor makes the next invocation pick
- * the work up.
- */
-export function warmRunnerFor(config: Config): RedisRunner | undefined {
-  if (!usesRedis(config)) return undefined;
-  let runner = runners.get(config);
-  if (!runner) {
-    runner = evalScriptsRunner(
-      createUpstashRunner({
-        url: config.UPSTASH_REDIS_REST_URL as string,
-        token: config.UPSTASH_REDIS_REST_TOKEN as string,
-        // Off the request path and writing batches of up to megabytes: a longer deadline than reads.
-        timeoutMs: Math.max(config.L2_TIMEOUT_MS, 5000),
-        retries: 0,
-      }),
-    );
-    runners.set(config, runner);
-  }
-  return runner;
 }

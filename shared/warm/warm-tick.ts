@@ -1,7 +1,6 @@
-import type { CodecOptions } from "../cache/codec";
 import type { TenantId } from "../cache/keys";
-import type { RedisRunner } from "../cache/redis-client";
-import { UpstashStore } from "../cache/upstash-store";
+import type { L2Store } from "../cache/l2-store";
+import type { RedisRunner } from "../redis/redis-client";
 import { type ChunkOutcome, runWarmChunks } from "./chunk-runner";
 import { claimDuePlans, type DueClaim, readDueHeads, releaseClaims } from "./due-index";
 import type { OriginCheckFor } from "./origin-policy";
@@ -19,7 +18,8 @@ export interface WarmTickOptions {
   at: number;
   /** A runner without transport retries (warm-runner.ts): one `run`, one subrequest. */
   runner: RedisRunner;
-  codec: CodecOptions;
+  /** Entries over the same transport as `runner`, undecorated: each run charges its own budget. */
+  l2: L2Store;
   budget: SubrequestBudget;
   /** The SSRF check of a tenant, e.g. from its host allowlist; asked once per tenant per invocation. */
   originCheckFor: OriginCheckFor;
@@ -125,7 +125,7 @@ async function runClaimsHere(
   const outcomes = await runWarmChunks(claims.map(runAt(options.at)), {
     runner: options.runner,
     budget: budget.share(budget.remaining - RELEASE),
-    codec: options.codec,
+    l2: options.l2,
     originCheckFor: options.originCheckFor,
     ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
     ...(options.now ? { now: options.now } : {}),
@@ -162,7 +162,7 @@ async function refreshHotKeys(tenants: TenantId[], options: WarmTickOptions): Pr
       {
         at: options.at,
         runner,
-        store: new UpstashStore({ runner, codec: options.codec, ...(options.now ? { now: options.now } : {}) }),
+        store: options.l2.through((transport) => budgetedRunner(transport, share)),
         budget: share,
         originCheckFor: options.originCheckFor,
         ...(options.now ? { now: options.now } : {}),

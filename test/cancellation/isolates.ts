@@ -8,7 +8,7 @@ export const L2_TIMEOUT_MS = 1000;
 
 /**
  * How long an "in progress" marker may outlive its request: the longest a call can take
- * (shared/cache/script-runner.ts `longestCallMs`: two attempts at L2_TIMEOUT_MS, plus 500 ms).
+ * (shared/redis/script-runner.ts `longestCallMs`: two attempts at L2_TIMEOUT_MS, plus 500 ms).
  */
 export const IN_FLIGHT_BOUND_MS = 2 * L2_TIMEOUT_MS + 500;
 

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
-import { statsMinuteRedisKey, statsRedisKey, type TenantId } from "../../shared/cache/keys.ts";
+import type { TenantId } from "../../shared/cache/keys.ts";
+import { statsMinuteRedisKey, statsRedisKey } from "../../shared/redis/key-layout.ts";
 import type { CounterName } from "../../shared/stats/counters.ts";
 
 /**

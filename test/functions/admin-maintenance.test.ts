@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { corsOriginRedisKey } from "../../shared/cache/keys";
+import { corsOriginRedisKey } from "../../shared/redis/key-layout";
 import { cachePath, redisRunner, type TestApp, testApp, uniqueTenant } from "../helpers/worker/test-env";
 
 const uniqueOrigin = () => `https://${uniqueTenant("o")}.example`;

@@ -2,9 +2,9 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../functions/app";
 import { dashboard } from "../../functions/dashboard/dashboard";
-import { statsMinuteRedisKey } from "../../shared/cache/keys";
 import { readHitRatioSeries } from "../../shared/dashboard/hit-ratio-series";
 import { SettledMinutes } from "../../shared/dashboard/settled-minutes";
+import { statsMinuteRedisKey } from "../../shared/redis/key-layout";
 import { COUNTER_NAMES } from "../../shared/stats/counters";
 import { ADMIN_TOKEN, cachePath, gatewayScope, redisRunner, type TestApp, testApp, uniqueTenant } from "../helpers/worker/test-env";
 import { ORIGIN_URL, originPrefix, type WarmHarness, warmHarness } from "../shared/warm/warm-kit";

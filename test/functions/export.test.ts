@@ -2,12 +2,11 @@ import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import type { AppEnv } from "../../functions/app-env";
 import { exportEntries } from "../../functions/export";
-import { entryRedisKey } from "../../shared/cache/keys";
-import type { RedisRunner } from "../../shared/cache/redis-client";
-import { StoreUnavailableError } from "../../shared/cache/store";
+import type { L2Store } from "../../shared/cache/l2-store";
+import { type Operation, type OperationResult, StoreUnavailableError } from "../../shared/cache/store";
 import type { TieredStore } from "../../shared/cache/tiered-store";
 import { renderError } from "../../shared/errors";
-import { type Services, servicesFor } from "../../shared/services";
+import { servicesFor } from "../../shared/services";
 import type { TenantRecord } from "../../shared/tenants/tenant-record";
 import type { TokenRecord } from "../../shared/tenants/token-record";
 import { cachePath, gatewayScope, sleep, type TestApp, type TestTenant, testApp } from "../helpers/worker/test-env";
@@ -186,14 +185,22 @@ describe("GET /v1/export", () => {
  * in the shared test Redis. Here SCAN is scripted to return all the keys at once, so a page is
  * known to span several reads; the reads themselves go to the real Redis.
  */
-function exportWithScriptedScan(app: TestApp, keys: string[], change: (services: Services) => Partial<Services> = () => ({})) {
+function exportWithScriptedScan(
+  app: TestApp,
+  keys: string[],
+  batch: (operations: readonly Operation[], real: L2Store) => Promise<OperationResult[]> = (operations, real) => real.batch(operations),
+) {
   const resolved = servicesFor(app.env);
   if (!resolved.ok) throw new Error("test setup: services did not build");
   const tenant = app.tenants[0]!.tenant;
-  const scan: RedisRunner = {
-    run: async () => [{ ok: true, value: ["0", keys.map((key) => entryRedisKey({ tenant, key }))] }],
+  const real = resolved.services.store.l2!;
+  // The L2's key walk answers the scripted keys; reads go to the real store (or the test's stand-in).
+  const l2 = {
+    scanKeys: async () => ({ next: "0", keys: keys.map((key) => ({ tenant, key })) }),
+    batch: (operations: readonly Operation[]) => batch(operations, real),
   };
-  const services = { ...resolved.services, redis: scan, ...change(resolved.services) };
+  const store = { breaker: resolved.services.store.breaker, l2 } as unknown as TieredStore;
+  const services = { ...resolved.services, store };
   const sub = new Hono<AppEnv>();
   sub.onError(renderError);
   sub.use(async (c, next) => {
@@ -232,17 +239,9 @@ describe("GET /v1/export: a page read in several requests", () => {
     const keys = ["a", "b", "c", "d", "e"];
     await app.as(app.tenants[0]!, "/v1/batch", json({ set: keys.map((key) => ({ key, value: key })) }));
     let reads = 0;
-    const res = await exportWithScriptedScan(app, keys, ({ store }) => {
-      const l2 = store.l2!;
-      const failing = {
-        breaker: store.breaker,
-        l2: {
-          batch: (ops: Parameters<typeof l2.batch>[0]) =>
-            ++reads === 1 ? l2.batch(ops) : Promise.reject(new StoreUnavailableError("injected")),
-        },
-      };
-      return { store: failing as unknown as TieredStore };
-    });
+    const res = await exportWithScriptedScan(app, keys, (operations, real) =>
+      ++reads === 1 ? real.batch(operations) : Promise.reject(new StoreUnavailableError("injected")),
+    );
     expect(res.status).toBe(200);
     await expect(res.arrayBuffer()).rejects.toThrow();
     expect(reads).toBe(2);

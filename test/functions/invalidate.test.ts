@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { metaRedisKey, tagTimesRedisKey } from "../../shared/cache/keys";
+import { metaRedisKey, tagTimesRedisKey } from "../../shared/redis/key-layout";
 import { cachePath, redisRunner, sleep, testApp } from "../helpers/worker/test-env";
 
 const put = (body: string) => ({ method: "PUT", body, headers: { "Content-Type": "text/plain" } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { entryRedisKey } from "../../shared/cache/keys";
 import { toBase64 } from "../../shared/encoding";
+import { entryRedisKey } from "../../shared/redis/key-layout";
 import { servicesFor } from "../../shared/services";
 import { cachePath, gatewayScope, redisRunner, testApp } from "../helpers/worker/test-env";
 

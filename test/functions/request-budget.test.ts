@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { statsRedisKey } from "../../shared/cache/keys";
+import { statsRedisKey } from "../../shared/redis/key-layout";
 import { cachePath, gatewayScope, redisRunner, sleep, type TestApp, type TestTenant, testApp } from "../helpers/worker/test-env";
 import { ORIGIN_URL, originPrefix, setOrigin, warmHarness } from "../shared/warm/warm-kit";
 
-// One Redis budget per request (shared/cache/request-budget.ts): however many Redis calls a
+// One Redis budget per request (shared/redis/request-budget.ts): however many Redis calls a
 // request makes in a row, it waits on Redis for L2_TIMEOUT_MS in all, not once per call.
 const L2_TIMEOUT_MS = 300;
 const DEADLINE_MS = L2_TIMEOUT_MS + 50;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createEntry, type Entry } from "../../shared/cache/entry";
-import { warmLeaseRedisKey } from "../../shared/cache/keys";
-import { UpstashStore } from "../../shared/cache/upstash-store";
+import { UpstashStore } from "../../shared/cache/upstash/upstash-store";
+import { warmLeaseRedisKey } from "../../shared/redis/key-layout";
 import { recordAccess } from "../../shared/warm/access-counts";
 import { acquireLease, releaseLease } from "../../shared/warm/lease";
 import type { WarmRunRecord } from "../../shared/warm/run-record";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { entryRedisKey, type TenantId } from "../../shared/cache/keys";
+import type { TenantId } from "../../shared/cache/keys";
+import { entryRedisKey } from "../../shared/redis/key-layout";
 import { servicesFor } from "../../shared/services";
 import { readTopKeys } from "../../shared/stats/stats-reader";
 import { cachePath, gatewayScope, redisRunner, testApp } from "../helpers/worker/test-env";

@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { consumeWarmQueue } from "../../functions/warm-queue";
-import { warmDueRedisKey } from "../../shared/cache/keys";
+import { warmDueRedisKey } from "../../shared/redis/key-layout";
 import type { WarmRunRecord } from "../../shared/warm/run-record";
 import type { WarmQueue } from "../../shared/warm/warm-queue";
 import { redisRunner, sleep } from "../helpers/worker/test-env";

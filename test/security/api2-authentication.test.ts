@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type TenantId, TOKENS_REDIS_KEY } from "../../shared/cache/keys";
+import type { TenantId } from "../../shared/cache/keys";
+import { TOKENS_REDIS_KEY } from "../../shared/redis/key-layout";
 import { RedisTenantRegistry } from "../../shared/tenants/redis-registry";
 import { TokenDigester } from "../../shared/tenants/token-digest";
 import { generateToken } from "../../shared/tenants/token-format";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { CircuitBreaker } from "../../shared/cache/circuit-breaker";
-import { guardedRunner } from "../../shared/cache/guarded-runner";
-import type { RedisRunner } from "../../shared/cache/redis-client";
 import { HealthProbe } from "../../shared/health-probe";
+import { CircuitBreaker } from "../../shared/redis/circuit-breaker";
+import { guardedRunner } from "../../shared/redis/guarded-runner";
+import type { RedisRunner } from "../../shared/redis/redis-client";
 
 /** A Redis that answers PING, counting requests; `next` replaces the next answer. */
 interface FakeRedis {

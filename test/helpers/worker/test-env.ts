@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { buildApp } from "../../../functions/app";
 import { type TenantId, toTenantId } from "../../../shared/cache/keys";
-import { createUpstashRunner, type RedisRunner } from "../../../shared/cache/redis-client";
+import { createUpstashRunner, type RedisRunner } from "../../../shared/redis/redis-client";
 import { resetServices } from "../../../shared/services";
 import { createGatewayControl, type GatewayControl } from "./gateway-control";
 

@@ -1,16 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  type EntryKey,
-  entryPattern,
-  entryRedisKey,
-  isValidKey,
-  metaRedisKey,
-  parseEntryRedisKey,
-  statsRedisKey,
-  type TenantId,
-  toTenantId,
-} from "../../../shared/cache/keys";
+import { type EntryKey, isValidKey, type TenantId, toTenantId } from "../../../shared/cache/keys";
+import { entryPattern, entryRedisKey, metaRedisKey, parseEntryRedisKey, statsRedisKey } from "../../../shared/redis/key-layout";
 
 const tenantArb = fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,20}$/).map((id) => id as TenantId);
 // Hostile bytes on purpose: separators, glob characters, escapes, NUL, and any unicode.

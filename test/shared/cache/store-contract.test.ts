@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
-import { CircuitBreaker } from "../../../shared/cache/circuit-breaker";
 import { MemoryStore } from "../../../shared/cache/memory-store";
 import { TieredStore } from "../../../shared/cache/tiered-store";
-import { UpstashStore } from "../../../shared/cache/upstash-store";
+import { UpstashStore } from "../../../shared/cache/upstash/upstash-store";
+import { CircuitBreaker } from "../../../shared/redis/circuit-breaker";
 import { describeStoreContract } from "../../helpers/worker/store-contract";
 import { redisRunner } from "../../helpers/worker/test-env";
 

@@ -1,14 +1,15 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { CircuitBreaker } from "../../../shared/cache/circuit-breaker";
 import type { EntryKey } from "../../../shared/cache/keys";
+import type { PreparedBatch } from "../../../shared/cache/l2-store";
 import { MemoryStore } from "../../../shared/cache/memory-store";
-import { createUpstashRunner, type RedisRunner } from "../../../shared/cache/redis-client";
-import { RequestTooLargeError } from "../../../shared/cache/request-errors";
 import { RevalidationMarks } from "../../../shared/cache/revalidation-marks";
 import type { OperationResult, SetResult } from "../../../shared/cache/store";
 import { TieredStore } from "../../../shared/cache/tiered-store";
-import { type PreparedBatch, UpstashStore } from "../../../shared/cache/upstash-store";
+import { UpstashStore } from "../../../shared/cache/upstash/upstash-store";
+import { CircuitBreaker } from "../../../shared/redis/circuit-breaker";
+import { createUpstashRunner, type RedisRunner } from "../../../shared/redis/redis-client";
+import { RequestTooLargeError } from "../../../shared/redis/request-errors";
 import { entryOf } from "../../helpers/worker/store-contract";
 import { gatewayScope, redisRunner, uniqueTenant } from "../../helpers/worker/test-env";
 

@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { CircuitBreaker } from "../../../shared/cache/circuit-breaker";
-import { createUpstashClient } from "../../../shared/cache/redis-client";
 import { BoundedBlockCache } from "../../../shared/limits/ephemeral-cache";
 import { LocalRateLimiter } from "../../../shared/limits/local-rate-limiter";
 import { RateLimiter } from "../../../shared/limits/rate-limiter";
+import { CircuitBreaker } from "../../../shared/redis/circuit-breaker";
+import { createUpstashClient } from "../../../shared/redis/redis-client";
 
 const sdk = () =>
   createUpstashClient({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN, timeoutMs: 1000, retries: 0 }).sdk;

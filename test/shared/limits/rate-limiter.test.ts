@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { CircuitBreaker } from "../../../shared/cache/circuit-breaker";
-import { createUpstashClient } from "../../../shared/cache/redis-client";
 import { RateLimiter } from "../../../shared/limits/rate-limiter";
+import { CircuitBreaker } from "../../../shared/redis/circuit-breaker";
+import { createUpstashClient } from "../../../shared/redis/redis-client";
 
 describe("RateLimiter", () => {
   it("counts in Redis, across limiter instances", async () => {

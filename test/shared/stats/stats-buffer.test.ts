@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { statsRedisKey, type TenantId } from "../../../shared/cache/keys";
-import { createUpstashRunner, type RedisCommand, type RedisRunner } from "../../../shared/cache/redis-client";
+import type { TenantId } from "../../../shared/cache/keys";
+import { statsRedisKey } from "../../../shared/redis/key-layout";
+import { createUpstashRunner, type RedisCommand, type RedisRunner } from "../../../shared/redis/redis-client";
 import { StatsBuffer, type StatsBufferOptions } from "../../../shared/stats/stats-buffer";
 import { readFlushedCounters, readTopKeys } from "../../../shared/stats/stats-reader";
 import { gatewayScope, redisRunner, uniqueTenant } from "../../helpers/worker/test-env";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TenantId } from "../../../shared/cache/keys";
-import type { RedisRunner } from "../../../shared/cache/redis-client";
+import type { RedisRunner } from "../../../shared/redis/redis-client";
 import { servicesFor } from "../../../shared/services";
 import { StatsBuffer } from "../../../shared/stats/stats-buffer";
 import { readFlushedCounters } from "../../../shared/stats/stats-reader";

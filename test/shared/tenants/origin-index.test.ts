@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { corsOriginRedisKey, type TenantId } from "../../../shared/cache/keys";
-import { scriptSha } from "../../../shared/cache/lua-scripts";
-import type { RedisRunner } from "../../../shared/cache/redis-client";
+import type { TenantId } from "../../../shared/cache/keys";
+import { corsOriginRedisKey } from "../../../shared/redis/key-layout";
+import { scriptSha } from "../../../shared/redis/lua-script";
+import type { RedisRunner } from "../../../shared/redis/redis-client";
 import { MemoryTenantRegistry } from "../../../shared/tenants/memory-registry";
 import { RedisTenantRegistry } from "../../../shared/tenants/redis-registry";
 import type { TenantRegistry } from "../../../shared/tenants/registry";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { REFRESH_DUE_REDIS_KEY, type TenantId } from "../../../shared/cache/keys";
-import type { RedisRunner } from "../../../shared/cache/redis-client";
+import type { TenantId } from "../../../shared/cache/keys";
+import { REFRESH_DUE_REDIS_KEY } from "../../../shared/redis/key-layout";
+import type { RedisRunner } from "../../../shared/redis/redis-client";
 import { type HotKeyOptions, recordAccess, takeHotKeys } from "../../../shared/warm/access-counts";
 import { redisRunner, uniqueTenant } from "../../helpers/worker/test-env";
 

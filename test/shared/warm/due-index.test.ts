@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type TenantId, WARM_DUE_REDIS_KEY, warmDueRedisKey } from "../../../shared/cache/keys";
+import type { TenantId } from "../../../shared/cache/keys";
+import { WARM_DUE_REDIS_KEY, warmDueRedisKey } from "../../../shared/redis/key-layout";
 import { claimDuePlans, releaseClaims } from "../../../shared/warm/due-index";
 import { deletePlan, putPlan } from "../../../shared/warm/plan-store";
 import { redisRunner, uniqueTenant } from "../../helpers/worker/test-env";

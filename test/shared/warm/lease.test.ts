@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { originLeaseRedisKey } from "../../../shared/cache/keys";
+import { originLeaseRedisKey } from "../../../shared/redis/key-layout";
 import { acquireLease, releaseLease } from "../../../shared/warm/lease";
 import { redisRunner, uniqueTenant } from "../../helpers/worker/test-env";
 

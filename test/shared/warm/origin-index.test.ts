@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type TenantId, warmOriginIndexRedisKey, warmPlanMetaRedisKey } from "../../../shared/cache/keys";
+import type { TenantId } from "../../../shared/cache/keys";
+import { warmOriginIndexRedisKey, warmPlanMetaRedisKey } from "../../../shared/redis/key-layout";
 import { lookupOrigin } from "../../../shared/warm/origin-index";
 import { deletePlan, putPlan } from "../../../shared/warm/plan-store";
 import { redisRunner, uniqueTenant } from "../../helpers/worker/test-env";

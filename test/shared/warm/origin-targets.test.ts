@@ -1,8 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { TenantId } from "../../../shared/cache/keys";
-import { scriptSha } from "../../../shared/cache/lua-scripts";
-import type { RedisRunner } from "../../../shared/cache/redis-client";
-import { withRequestBudget } from "../../../shared/cache/request-budget";
+import { scriptSha } from "../../../shared/redis/lua-script";
+import type { RedisRunner } from "../../../shared/redis/redis-client";
+import { withRequestBudget } from "../../../shared/redis/request-budget";
 import { lookupOrigin, lookupOriginScript } from "../../../shared/warm/origin-index";
 import { OriginTargets } from "../../../shared/warm/origin-targets";
 import { deletePlan, putPlan, readHashScript } from "../../../shared/warm/plan-store";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createEntry } from "../../../shared/cache/entry";
-import { type EntryKey, memoryKey, originLeaseRedisKey } from "../../../shared/cache/keys";
-import { UpstashStore } from "../../../shared/cache/upstash-store";
+import { type EntryKey, memoryKey } from "../../../shared/cache/keys";
+import { UpstashStore } from "../../../shared/cache/upstash/upstash-store";
+import { originLeaseRedisKey } from "../../../shared/redis/key-layout";
 import { acquireLease } from "../../../shared/warm/lease";
 import { type LoadFromOriginOptions, type LoadResult, loadFromOrigin } from "../../../shared/warm/read-through";
 import { SingleFlight } from "../../../shared/warm/single-flight";

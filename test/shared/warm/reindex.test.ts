@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { TenantId } from "../../../shared/cache/keys";
 import {
-  type TenantId,
   WARM_DUE_REDIS_KEY,
   WARM_TENANTS_REDIS_KEY,
   warmDueRedisKey,
   warmOriginIndexRedisKey,
   warmPlanMetaRedisKey,
-} from "../../../shared/cache/keys";
+} from "../../../shared/redis/key-layout";
 import { lookupOrigin } from "../../../shared/warm/origin-index";
 import { deletePlan, putPlan } from "../../../shared/warm/plan-store";
 import { reindexWarmPlans } from "../../../shared/warm/reindex";

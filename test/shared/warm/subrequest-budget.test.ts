@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RedisRunner } from "../../../shared/cache/redis-client";
+import type { RedisRunner } from "../../../shared/redis/redis-client";
 import { BudgetExhaustedError, budgetedRunner, SubrequestBudget } from "../../../shared/warm/subrequest-budget";
 
 describe("subrequest budget", () => {

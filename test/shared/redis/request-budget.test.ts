@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { CircuitBreaker } from "../../../shared/cache/circuit-breaker";
+import { StoreUnavailableError } from "../../../shared/cache/store";
+import { CircuitBreaker } from "../../../shared/redis/circuit-breaker";
 import {
   currentRequestBudget,
   notRedisTime,
   outsideRequestBudget,
   RequestBudgetError,
   withRequestBudget,
-} from "../../../shared/cache/request-budget";
-import { StoreUnavailableError } from "../../../shared/cache/store";
+} from "../../../shared/redis/request-budget";
 import { gatewayScope, redisRunner, sleep } from "../../helpers/worker/test-env";
 
 const ping = [{ op: "ping" as const }];

@@ -1,8 +1,8 @@
 import { Redis } from "@upstash/redis/cloudflare";
+import { StoreUnavailableError } from "../cache/store";
 import { currentRequestBudget, RequestBudgetError } from "./request-budget";
 import { RequestTooLargeError } from "./request-errors";
 import { oversizedRequestBytes, wireCommand } from "./request-size";
-import { StoreUnavailableError } from "./store";
 
 /**
  * The only file that imports @upstash/redis. The rest of the code speaks in RedisCommand and

@@ -1,7 +1,7 @@
+import { StoreUnavailableError } from "../cache/store";
 import { type CircuitBreaker, CircuitOpenError } from "./circuit-breaker";
 import type { RedisRunner } from "./redis-client";
 import { RequestTooLargeError } from "./request-errors";
-import { StoreUnavailableError } from "./store";
 
 /**
  * A runner that shares the store's circuit breaker: while Redis is known to be failing, tenant

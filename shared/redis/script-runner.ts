@@ -1,4 +1,4 @@
-import { type LuaScript, scriptSha } from "./lua-scripts";
+import { type LuaScript, scriptSha } from "./lua-script";
 import type { RedisCommand, RedisReply, RedisRunner } from "./redis-client";
 import { RequestTooLargeError } from "./request-errors";
 

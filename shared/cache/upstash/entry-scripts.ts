@@ -1,10 +1,10 @@
-import { digestHex } from "../encoding";
+import type { LuaScript } from "../../redis/lua-script";
 import { REAP_BEFORE_REFUSING, REAP_PER_WRITE, STORAGE_USAGE } from "./storage-usage-lua";
 
 /**
  * Server-side checks that make a read, write or delete one command each.
  *
- * Every tenant has a meta hash (keys.ts) holding `seq`, a counter bumped by each write, delete,
+ * Every tenant has a meta hash (redis/key-layout.ts) holding `seq`, a counter bumped by each write, delete,
  * clear and invalidation. An entry records the `seq` of its write as `v`. A clear stores its own
  * seq as `clear`; invalidating tag T stores it as `tag:T` (watermark-scripts.ts). An entry is
  * visible only while `v` is above both watermarks, so clear and invalidate are O(1) and old
@@ -47,11 +47,6 @@ local function storedHeader(key)
   return h
 end
 `;
-
-export interface LuaScript {
-  readonly name: string;
-  readonly source: string;
-}
 
 /**
  * KEYS: entry, meta. ARGV: the version the caller already holds, or 0.
@@ -153,39 +148,3 @@ recount(KEYS[3], KEYS[4], oldBytes, oldMinute, #KEYS[1] + #tombstone, minuteOf(s
 return v
 `,
 };
-
-/**
- * KEYS: stats hash, flush marker, this minute's stats hash, top-keys sorted set. ARGV: marker TTL
- * in seconds, minute hash TTL in seconds, how many counter arguments follow, the field/delta
- * pairs, then key/reads pairs. The marker makes a retried flush a no-op, so counters never
- * count twice. Returns 1 if applied.
- */
-export const flushStatsScript: LuaScript = {
-  name: "flush-stats",
-  source: `
-if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then return 0 end
-local last = 3 + tonumber(ARGV[3])
-for i = 4, last, 2 do
-  redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
-  redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1])
-end
-if last > 3 then redis.call('EXPIRE', KEYS[3], ARGV[2]) end
-if #ARGV > last then
-  for i = last + 1, #ARGV, 2 do redis.call('ZINCRBY', KEYS[4], ARGV[i + 1], ARGV[i]) end
-  redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -501)
-  redis.call('EXPIRE', KEYS[4], 86400)
-end
-return 1
-`,
-};
-
-const shaCache = new Map<string, string>();
-
-/** SHA-1 of the script source, as EVALSHA wants it. */
-export async function scriptSha(script: LuaScript): Promise<string> {
-  const cached = shaCache.get(script.source);
-  if (cached) return cached;
-  const hex = await digestHex("SHA-1", script.source);
-  shaCache.set(script.source, hex);
-  return hex;
-}

@@ -10,7 +10,7 @@ import type { RedisCommand } from "./redis-client";
 /** One command as the SDK puts it on the wire. */
 export type WireCommand = readonly (string | number)[];
 
-/** The array the SDK builds for a command (test/shared/cache/request-size.test.ts pins it to the SDK's own). */
+/** The array the SDK builds for a command (test/shared/redis/request-size.test.ts pins it to the SDK's own). */
 export function wireCommand(command: RedisCommand): WireCommand {
   switch (command.op) {
     case "evalsha":

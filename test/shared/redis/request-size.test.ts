@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
 import { Redis } from "@upstash/redis/cloudflare";
 import { describe, expect, it } from "vitest";
-import type { LuaScript } from "../../../shared/cache/lua-scripts";
-import { createUpstashRunner, type RedisCommand } from "../../../shared/cache/redis-client";
-import { RequestTooLargeError } from "../../../shared/cache/request-errors";
-import { oversizedRequestBytes, requestBytes, type WireCommand, wireCommand } from "../../../shared/cache/request-size";
-import { runCalls } from "../../../shared/cache/script-runner";
+import type { LuaScript } from "../../../shared/redis/lua-script";
+import { createUpstashRunner, type RedisCommand } from "../../../shared/redis/redis-client";
+import { RequestTooLargeError } from "../../../shared/redis/request-errors";
+import { oversizedRequestBytes, requestBytes, type WireCommand, wireCommand } from "../../../shared/redis/request-size";
+import { runCalls } from "../../../shared/redis/script-runner";
 import { gatewayScope } from "../../helpers/worker/test-env";
 
 const encoder = new TextEncoder();

@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from "./store";
+import { StoreUnavailableError } from "../cache/store";
 
 /**
  * Failures caused by what one request asked for, not by Redis being unavailable. The circuit

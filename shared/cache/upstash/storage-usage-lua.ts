@@ -1,8 +1,8 @@
 /**
  * Lua shared by the scripts that keep a tenant's L2 storage use: the set and delete scripts
- * (lua-scripts.ts) and the stats read (stats/tenant-counters.ts).
+ * (entry-scripts.ts) and the stats read (stats/tenant-counters.ts).
  *
- * Layout (keys.ts): the usage hash holds `used`, the bytes the tenant's counted entries hold, and
+ * Layout (redis/key-layout.ts): the usage hash holds `used`, the bytes the tenant's counted entries hold, and
  * one field per epoch minute with the bytes of the entries that expire in it; the expiry sorted
  * set lists those minutes (score = minute). An entry's size is its Redis key's bytes plus its
  * value's; its minute is that of its header's `s` (when Redis expires it). A counted entry says

@@ -1,7 +1,7 @@
-import type { LuaScript } from "./lua-scripts";
+import type { LuaScript } from "../../redis/lua-script";
 
 /**
- * Clear and invalidation: watermarks in the tenant's meta hash (lua-scripts.ts), and how old ones
+ * Clear and invalidation: watermarks in the tenant's meta hash (entry-scripts.ts), and how old ones
  * are dropped so the hash stays bounded however many tags a tenant invalidates over time.
  *
  * Each raised watermark field (`tag:<name>`; issue 16's `prefix:<p>` fields fit the same way) is

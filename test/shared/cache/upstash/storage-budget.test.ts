@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { type EntryKey, entryRedisKey, storageExpiryRedisKey, storageUsageRedisKey, type TenantId } from "../../../shared/cache/keys";
-import type { RedisRunner } from "../../../shared/cache/redis-client";
-import { UpstashStore } from "../../../shared/cache/upstash-store";
-import { StatsBuffer } from "../../../shared/stats/stats-buffer";
-import { readTenantCounters } from "../../../shared/stats/tenant-counters";
-import { entryOf } from "../../helpers/worker/store-contract";
-import { redisRunner, uniqueTenant } from "../../helpers/worker/test-env";
+import type { EntryKey, TenantId } from "../../../../shared/cache/keys";
+import { UpstashStore } from "../../../../shared/cache/upstash/upstash-store";
+import { entryRedisKey, storageExpiryRedisKey, storageUsageRedisKey } from "../../../../shared/redis/key-layout";
+import type { RedisRunner } from "../../../../shared/redis/redis-client";
+import { StatsBuffer } from "../../../../shared/stats/stats-buffer";
+import { readTenantCounters } from "../../../../shared/stats/tenant-counters";
+import { entryOf } from "../../../helpers/worker/store-contract";
+import { redisRunner, uniqueTenant } from "../../../helpers/worker/test-env";
 
 const codec = { compressionThresholdBytes: 1024 };
 const decoder = new TextDecoder();

@@ -1,19 +1,20 @@
-import { type CodecOptions, decodeStoredValue, encodeEntry } from "./codec";
-import type { Entry } from "./entry";
 import {
-  type EntryKey,
+  entryPattern,
   entryRedisKey,
   metaRedisKey,
+  parseEntryRedisKey,
   storageExpiryRedisKey,
   storageUsageRedisKey,
-  type TenantId,
   tagTimesRedisKey,
-} from "./keys";
-import { deleteEntryScript, getEntryScript, OVER_BUDGET, SUPERSEDED, setEntryScript } from "./lua-scripts";
-import type { RedisReply, RedisRunner } from "./redis-client";
-import { RedisCommandError, RequestTooLargeError } from "./request-errors";
-import { oversizedRequestBytes, type WireCommand, wireCommand } from "./request-size";
-import { type Call, runCalls } from "./script-runner";
+} from "../../redis/key-layout";
+import type { RedisReply, RedisRunner } from "../../redis/redis-client";
+import { RedisCommandError, RequestTooLargeError } from "../../redis/request-errors";
+import { oversizedRequestBytes, type WireCommand, wireCommand } from "../../redis/request-size";
+import { type Call, runCalls } from "../../redis/script-runner";
+import { type CodecOptions, decodeStoredValue, encodeEntry } from "../codec";
+import type { Entry } from "../entry";
+import type { EntryKey, TenantId } from "../keys";
+import type { KeyPage, L2Store, PreparedBatch, Revalidation } from "../l2-store";
 import {
   type DeleteResult,
   type Lookup,
@@ -21,9 +22,9 @@ import {
   type OperationResult,
   type SetOptions,
   type SetResult,
-  type Store,
   StoreUnavailableError,
-} from "./store";
+} from "../store";
+import { deleteEntryScript, getEntryScript, OVER_BUDGET, SUPERSEDED, setEntryScript } from "./entry-scripts";
 import { clearTenantScript, raiseWatermarksScript } from "./watermark-scripts";
 
 /** The longest an entry lives under the default limits (MAX_TTL + MAX_SWR + L1_GRACE), plus an hour of clock skew. */
@@ -46,17 +47,13 @@ export interface UpstashStoreOptions {
   maxRequestBytes?: number;
 }
 
-/** A batch encoded and checked against the request limit, ready to send: `UpstashStore.prepare`. */
-export interface PreparedBatch {
-  readonly operations: readonly Operation[];
+interface UpstashPreparedBatch extends PreparedBatch {
   readonly calls: readonly Call[];
 }
 
-/** What Redis holds under a key, relative to a version the caller already has. */
-export type Revalidation = { status: "absent" } | { status: "unchanged" } | { status: "changed"; entry: Entry };
-
-/** L2: entries in Upstash Redis, one HTTP request per call or batch. */
-export class UpstashStore implements Store {
+/** The L2 adapter for Upstash Redis: entries in Redis, one HTTP request per call or batch. */
+export class UpstashStore implements L2Store {
+  readonly #options: UpstashStoreOptions;
   readonly #runner: RedisRunner;
   readonly #codec: CodecOptions;
   readonly #now: () => number;
@@ -67,12 +64,17 @@ export class UpstashStore implements Store {
   #writeOrder = 0;
 
   constructor(options: UpstashStoreOptions) {
+    this.#options = options;
     this.#runner = options.runner;
     this.#codec = options.codec;
     this.#now = options.now ?? Date.now;
     this.#tombstoneMs = options.tombstoneMs ?? 300_000;
     this.#watermarkRetentionMs = options.watermarkRetentionMs ?? DEFAULT_WATERMARK_RETENTION_MS;
     this.#maxRequestBytes = options.maxRequestBytes ?? 10_000_000;
+  }
+
+  through(decorate: (runner: RedisRunner) => RedisRunner): L2Store {
+    return new UpstashStore({ ...this.#options, runner: decorate(this.#runner) });
   }
 
   async get(key: EntryKey): Promise<Lookup | undefined> {
@@ -91,7 +93,6 @@ export class UpstashStore implements Store {
     return unwrap(result, "delete").result;
   }
 
-  /** Asks whether the copy at `knownVersion` is still current, without resending its bytes. */
   async revalidate(key: EntryKey, knownVersion: number): Promise<Revalidation> {
     const [reply] = await runCalls(this.#runner, [getCall(key, knownVersion)]);
     const value = expectOk(reply);
@@ -106,12 +107,7 @@ export class UpstashStore implements Store {
     return this.runPrepared(await this.prepare(operations));
   }
 
-  /**
-   * Encodes a batch and refuses it with RequestTooLargeError when its request would be over the
-   * limit. Apart from sending, so a caller can refuse an oversized write even when it would not
-   * send it (an open circuit): a write Redis could never take must not be kept in memory instead.
-   */
-  async prepare(operations: readonly Operation[]): Promise<PreparedBatch> {
+  async prepare(operations: readonly Operation[]): Promise<UpstashPreparedBatch> {
     const now = this.#now();
     const calls = await Promise.all(operations.map((op) => this.#toCall(op, now)));
     if (operations.some((op) => op.type === "set")) {
@@ -121,10 +117,24 @@ export class UpstashStore implements Store {
     return { operations, calls };
   }
 
-  async runPrepared({ operations, calls }: PreparedBatch): Promise<OperationResult[]> {
+  async runPrepared(prepared: PreparedBatch): Promise<OperationResult[]> {
+    const { operations, calls } = prepared as UpstashPreparedBatch;
     if (operations.length === 0) return [];
     const replies = await runCalls(this.#runner, calls);
     return Promise.all(operations.map((op, index) => this.#toResult(op, replies[index])));
+  }
+
+  async scanKeys(tenant: TenantId, cursor: string, count: number): Promise<KeyPage> {
+    const [reply] = await this.#runner.run([{ op: "scan", cursor, match: entryPattern(tenant), count }]);
+    if (!reply?.ok || !Array.isArray(reply.value)) throw new StoreUnavailableError("scan failed");
+    const [next, redisKeys] = reply.value as [unknown, unknown];
+    const keys: EntryKey[] = [];
+    for (const redisKey of Array.isArray(redisKeys) ? redisKeys : []) {
+      const key = typeof redisKey === "string" ? parseEntryRedisKey(redisKey) : undefined;
+      // The pattern already holds the tenant; the check keeps a surprise from ever crossing tenants.
+      if (key?.tenant === tenant) keys.push(key);
+    }
+    return { next: String(next), keys };
   }
 
   async clear(tenant: TenantId): Promise<void> {
@@ -197,16 +207,16 @@ export class UpstashStore implements Store {
         const version = Number(reply.value);
         if (version === 0) return { type: "set", result: { status: "exists" } };
         if (version === OVER_BUDGET) return { type: "set", result: { status: "over_budget" } };
-        // Redis holds an entry or tombstone created after this one (lua-scripts.ts): the write is
+        // Redis holds an entry or tombstone created after this one (entry-scripts.ts): the write is
         // answered as stored and then overwritten. Version 0 marks a copy Redis does not hold, so
         // an L1 that keeps it asks Redis again at its next check and gets what Redis holds.
         if (version === SUPERSEDED)
-          return { type: "set", result: { status: "stored", durability: "redis", entry: { ...op.entry, version: 0 } } };
-        return { type: "set", result: { status: "stored", durability: "redis", entry: { ...op.entry, version } } };
+          return { type: "set", result: { status: "stored", durability: "shared", entry: { ...op.entry, version: 0 } } };
+        return { type: "set", result: { status: "stored", durability: "shared", entry: { ...op.entry, version } } };
       }
       case "delete":
         // SUPERSEDED too: the key was deleted, then overwritten by a write created after the delete.
-        return { type: "delete", result: { status: "deleted", durability: "redis" } };
+        return { type: "delete", result: { status: "deleted", durability: "shared" } };
     }
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CircuitBreaker, CircuitOpenError } from "../../../shared/cache/circuit-breaker";
-import { RedisCommandError, RequestTooLargeError } from "../../../shared/cache/request-errors";
+import { CircuitBreaker, CircuitOpenError } from "../../../shared/redis/circuit-breaker";
+import { RedisCommandError, RequestTooLargeError } from "../../../shared/redis/request-errors";
 
 function breakerAt(clock: { now: number }) {
   return new CircuitBreaker({ failureThreshold: 3, cooldownMs: 1000, probeTimeoutMs: 500, now: () => clock.now });

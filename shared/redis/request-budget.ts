@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { StoreUnavailableError } from "./store";
+import { StoreUnavailableError } from "../cache/store";
 
 /**
  * One Redis time budget per request: its start + L2_TIMEOUT_MS. A request may call Redis several

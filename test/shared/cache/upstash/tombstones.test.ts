@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type EntryKey, entryRedisKey } from "../../../shared/cache/keys";
-import type { RedisRunner } from "../../../shared/cache/redis-client";
-import { UpstashStore } from "../../../shared/cache/upstash-store";
-import { entryOf } from "../../helpers/worker/store-contract";
-import { redisRunner, sleep, uniqueTenant } from "../../helpers/worker/test-env";
+import type { EntryKey } from "../../../../shared/cache/keys";
+import { UpstashStore } from "../../../../shared/cache/upstash/upstash-store";
+import { entryRedisKey } from "../../../../shared/redis/key-layout";
+import type { RedisRunner } from "../../../../shared/redis/redis-client";
+import { entryOf } from "../../../helpers/worker/store-contract";
+import { redisRunner, sleep, uniqueTenant } from "../../../helpers/worker/test-env";
 
 const codec = { compressionThresholdBytes: 1024 };
 const decoder = new TextDecoder();
@@ -32,7 +33,7 @@ describe("a delete leaves a tombstone (real Redis through the gateway)", () => {
     await l2.delete(key);
     // Created before the delete, delivered after it: the request a client gave up on.
     const late = await entryOf("late", { createdAt: writtenAt - 500 });
-    expect(await l2.set(key, late)).toEqual({ status: "stored", durability: "redis", entry: { ...late, version: 0 } });
+    expect(await l2.set(key, late)).toEqual({ status: "stored", durability: "shared", entry: { ...late, version: 0 } });
     expect(await text(l2, key)).toBeUndefined();
     const raw = String(await redisEval(redisRunner(), "return redis.call('GET', KEYS[1])", entryRedisKey(key)));
     expect(raw).toMatch(/^\{"v":\d+,"u":1,"c":\d+,"n":\d+,"s":\d+,"d":1\}\n$/);
@@ -64,7 +65,7 @@ describe("a delete leaves a tombstone (real Redis through the gateway)", () => {
     const key = { tenant: uniqueTenant(), key: "k" };
     await storeAt(Date.now).set(key, await entryOf("newer", { createdAt: now }));
     // A delete made 500 ms before that write, reaching Redis after it.
-    expect(await storeAt(() => now - 500).delete(key)).toEqual({ status: "deleted", durability: "redis" });
+    expect(await storeAt(() => now - 500).delete(key)).toEqual({ status: "deleted", durability: "shared" });
     expect(await text(storeAt(Date.now), key)).toBe("newer");
   });
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { metaRedisKey, type TenantId, tagTimesRedisKey } from "../../../shared/cache/keys";
-import { UpstashStore } from "../../../shared/cache/upstash-store";
-import { entryOf } from "../../helpers/worker/store-contract";
-import { redisRunner, sleep, uniqueTenant } from "../../helpers/worker/test-env";
+import type { TenantId } from "../../../../shared/cache/keys";
+import { UpstashStore } from "../../../../shared/cache/upstash/upstash-store";
+import { metaRedisKey, tagTimesRedisKey } from "../../../../shared/redis/key-layout";
+import { entryOf } from "../../../helpers/worker/store-contract";
+import { redisRunner, sleep, uniqueTenant } from "../../../helpers/worker/test-env";
 
 const codec = { compressionThresholdBytes: 1024 };
 

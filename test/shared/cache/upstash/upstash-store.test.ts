@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { CircuitBreaker } from "../../../shared/cache/circuit-breaker";
-import type { EntryKey } from "../../../shared/cache/keys";
-import { SUPERSEDED } from "../../../shared/cache/lua-scripts";
-import { MemoryStore } from "../../../shared/cache/memory-store";
-import { runCalls } from "../../../shared/cache/script-runner";
-import type { Store } from "../../../shared/cache/store";
-import { TieredStore } from "../../../shared/cache/tiered-store";
-import { UpstashStore } from "../../../shared/cache/upstash-store";
-import { entryOf } from "../../helpers/worker/store-contract";
-import { gatewayScope, redisRunner, uniqueTenant } from "../../helpers/worker/test-env";
+import type { EntryKey } from "../../../../shared/cache/keys";
+import { MemoryStore } from "../../../../shared/cache/memory-store";
+import type { Store } from "../../../../shared/cache/store";
+import { TieredStore } from "../../../../shared/cache/tiered-store";
+import { SUPERSEDED } from "../../../../shared/cache/upstash/entry-scripts";
+import { UpstashStore } from "../../../../shared/cache/upstash/upstash-store";
+import { CircuitBreaker } from "../../../../shared/redis/circuit-breaker";
+import { runCalls } from "../../../../shared/redis/script-runner";
+import { entryOf } from "../../../helpers/worker/store-contract";
+import { gatewayScope, redisRunner, uniqueTenant } from "../../../helpers/worker/test-env";
 
 const store = () => new UpstashStore({ runner: redisRunner(), codec: { compressionThresholdBytes: 1024 } });
 
@@ -65,9 +65,9 @@ describe("a late write (real Redis through the gateway)", () => {
     const key = { tenant: uniqueTenant(), key: "k" };
     const now = Date.now();
     const older = await entryOf("older", { createdAt: now - 500 });
-    expect(await l2.set(key, await entryOf("newer", { createdAt: now }))).toMatchObject({ status: "stored", durability: "redis" });
+    expect(await l2.set(key, await entryOf("newer", { createdAt: now }))).toMatchObject({ status: "stored", durability: "shared" });
     const late = await l2.set(key, older);
-    expect(late).toEqual({ status: "stored", durability: "redis", entry: { ...older, version: 0 } });
+    expect(late).toEqual({ status: "stored", durability: "shared", entry: { ...older, version: 0 } });
     expect(await text(l2, key)).toBe("newer");
   });
 
@@ -182,7 +182,7 @@ describe("a late write (real Redis through the gateway)", () => {
     await store().set(key, await entryOf("newer", { createdAt: now }));
     expect(await tiered.set(key, await entryOf("older", { createdAt: now - 500 }))).toMatchObject({
       status: "stored",
-      durability: "redis",
+      durability: "shared",
     });
     await new Promise((resolve) => setTimeout(resolve, l1MaxTtlMs + 10));
     expect(await text(tiered, key)).toBe("newer");

@@ -1,0 +1,71 @@
+import type { Redis } from "@upstash/redis/cloudflare";
+import type { CodecOptions } from "../cache/codec";
+import type { L2Store } from "../cache/l2-store";
+import { UpstashStore } from "../cache/upstash/upstash-store";
+import type { IsolateMetrics } from "../metrics/isolate-metrics";
+import { createUpstashClient, type RedisRunner } from "../redis/redis-client";
+import { timedRunner } from "../redis/timed-runner";
+import { evalScriptsRunner } from "../warm/warm-runner";
+
+/** Where one L2 database is and how it is called; the same limits apply to every database. */
+export interface DatabaseSettings {
+  url: string;
+  token: string;
+  timeoutMs: number;
+  retries: number;
+  maxRequestBytes: number;
+  rateLimitTimeoutMs: number;
+  codec: CodecOptions;
+  tombstoneMs: number;
+  watermarkRetentionMs: number;
+  now: () => number;
+}
+
+/** One Upstash database, as every part of the service talks to it. */
+export interface L2Database {
+  /** Entries, over the timed runner (the tiered store passes its calls through a breaker itself). */
+  store: L2Store;
+  /** Every request to this database, timed; not behind a breaker. */
+  runner: RedisRunner;
+  /** One fetch per `run` (no transport retries, EVAL not EVALSHA): warming counts what the platform counts. */
+  warmRunner: RedisRunner;
+  /** The SDK for the rate limiter's library; it never retries (a re-sent INCR would count twice). */
+  rateLimitSdk: Redis;
+}
+
+export function connectDatabase(settings: DatabaseSettings, metrics: IsolateMetrics): L2Database {
+  const client = createUpstashClient({
+    url: settings.url,
+    token: settings.token,
+    timeoutMs: settings.timeoutMs,
+    retries: settings.retries,
+    maxRequestBytes: settings.maxRequestBytes,
+  });
+  // Every Redis request is timed, whichever path sends it.
+  const runner = timedRunner(client.runner, (outcome, seconds) => metrics.observeRedis(outcome, seconds));
+  const warmRunner = evalScriptsRunner(
+    createUpstashClient({
+      url: settings.url,
+      token: settings.token,
+      // Off the request path and writing batches of up to megabytes: a longer deadline than reads.
+      timeoutMs: Math.max(settings.timeoutMs, 5000),
+      retries: 0,
+      maxRequestBytes: settings.maxRequestBytes,
+    }).runner,
+  );
+  const rateLimitSdk = createUpstashClient({
+    url: settings.url,
+    token: settings.token,
+    timeoutMs: settings.rateLimitTimeoutMs,
+    retries: 0,
+  }).sdk;
+  const store = new UpstashStore({
+    runner,
+    codec: settings.codec,
+    now: settings.now,
+    tombstoneMs: settings.tombstoneMs,
+    maxRequestBytes: settings.maxRequestBytes,
+    watermarkRetentionMs: settings.watermarkRetentionMs,
+  });
+  return { store, runner, warmRunner, rateLimitSdk };
+}
