@@ -20,6 +20,7 @@ export default defineConfig({
             "test/chaos/**/*.test.ts",
             "test/bench/**/*.test.ts",
             "test/cancellation/**/*.test.ts",
+            "test/l2-migration/**/*.test.ts",
           ],
           // Conformance from inside workerd runs in the worker project.
           exclude: ["test/dev/**/*.workerd.test.ts"],
@@ -40,6 +41,10 @@ export default defineConfig({
                 GATEWAY_CONTROL_URL: inject<string>("gatewayControlUrl"),
                 GATEWAY_CONTROL_TOKEN: inject<string>("gatewayControlToken"),
                 ORIGIN_URL: inject<string>("originUrl"),
+                NEXT_GATEWAY_URL: inject<string>("nextGatewayUrl"),
+                NEXT_GATEWAY_TOKEN: inject<string>("nextGatewayToken"),
+                NEXT_GATEWAY_CONTROL_URL: inject<string>("nextGatewayControlUrl"),
+                NEXT_GATEWAY_CONTROL_TOKEN: inject<string>("nextGatewayControlToken"),
                 ADMIN_TOKEN: "test-admin-token-0123456789abcdef0123456789",
                 // A line per request would bury the test report; tests that read logs raise it.
                 LOG_LEVEL: "warn",

@@ -2,6 +2,7 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { errorBody, renderError } from "../shared/errors";
+import { adminL2Migration } from "./admin-l2-migration";
 import { adminLimits } from "./admin-limits";
 import { adminMaintenance } from "./admin-maintenance";
 import { adminTenants } from "./admin-tenants";
@@ -49,6 +50,7 @@ export function buildApp() {
   app.route("/admin/tenants", adminTokens);
   app.route("/admin/maintenance", adminMaintenance);
   app.route("/admin/limits", adminLimits);
+  app.route("/admin/l2-migration", adminL2Migration);
 
   app.use("/v1/*", tenantApi);
   // Registered before /v1/cache/*, which would otherwise take DELETE /v1/cache as an empty key.

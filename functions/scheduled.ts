@@ -1,4 +1,8 @@
+import type { Config } from "../shared/env";
+import type { L2Backend } from "../shared/l2/backend";
+import { runBackfill } from "../shared/l2/migration/backfill";
 import { log } from "../shared/log";
+import type { RedisRunner } from "../shared/redis/redis-client";
 import { servicesFor } from "../shared/services";
 import { SubrequestBudget } from "../shared/warm/subrequest-budget";
 import { tenantOriginLookup } from "../shared/warm/tenant-origin-lookup";
@@ -22,6 +26,8 @@ export async function runScheduled(controller: ScheduledController, env: Env, ct
     const { runner } = l2.warm;
     // The stats flush below belongs to this invocation too: one request plus its transport retries.
     const budget = new SubrequestBudget(config.WARM_SUBREQUEST_BUDGET - 1 - config.L2_RETRIES);
+    // A move's backfill goes first, on half the budget, so warming can never starve it.
+    await backfillIfMoving(l2, budget.share(Math.floor(budget.limit / 2)), config);
     const summary = await runWarmTick({
       // Whatever is due by now, even when this trigger was delivered late.
       at: Math.max(controller.scheduledTime, Date.now()),
@@ -45,4 +51,30 @@ export async function runScheduled(controller: ScheduledController, env: Env, ct
 function warmQueueOf(env: Env): WarmQueue | undefined {
   const queue = (env as { WARM_QUEUE?: unknown }).WARM_QUEUE;
   return typeof queue === "object" && queue !== null && "sendBatch" in queue ? (queue as WarmQueue) : undefined;
+}
+
+/**
+ * While a move between two databases writes to both, each tick copies what the current one holds
+ * into the new one with what is left of its subrequest budget, from where the last tick stopped.
+ */
+async function backfillIfMoving(l2: L2Backend, budget: SubrequestBudget, config: Config): Promise<void> {
+  const level = config.LOG_LEVEL;
+  const migration = l2.migration;
+  if (!migration?.current || (migration.phase !== "dual-write" && migration.phase !== "read-new")) return;
+  try {
+    const run = await runBackfill(
+      {
+        current: {
+          runner: migration.current.warmRunner,
+          store: migration.current.store.through(() => migration.current?.warmRunner as RedisRunner),
+        },
+        next: { runner: migration.next.warmRunner, store: migration.next.store.through(() => migration.next.warmRunner) },
+      },
+      { budget, maxRequestBytes: config.L2_MAX_REQUEST_BYTES },
+    );
+    log(level, "info", "l2 backfill", run.status === "busy" ? { status: "busy" } : { status: "ran", pages: run.pages, ...run.state });
+  } catch (error) {
+    // The cursor stays where the last saved page left it: the next tick goes on from there.
+    log(level, "warn", "l2 backfill stopped", { error: error instanceof Error ? error.name : "error" });
+  }
 }

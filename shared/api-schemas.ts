@@ -86,6 +86,39 @@ export const statsResponseSchema = z
   })
   .meta({ id: "Stats" });
 
+const backfillSchema = z
+  .object({
+    cursor: z.string().meta({ description: 'Where the next SCAN step of the database moved from starts ("0": the start)' }),
+    copied: z.number().int(),
+    skippedNewer: z.number().int().meta({ description: "Left because the new database holds the same entry or a newer one" }),
+    hidden: z.number().int().meta({ description: "Not copied: deleted, cleared, invalidated or expired" }),
+    failed: z.number().int(),
+    controlKeys: z.number().int().meta({ description: "Tenants, tokens, indexes, warm plans and stats keys merged" }),
+    passes: z.number().int(),
+    done: z.boolean().meta({ description: "A pass ended with no write missed by the new database since it began" }),
+    updatedAt: z.number().int().nullable(),
+  })
+  .nullable()
+  .meta({ description: "null when the new database could not be read" });
+
+export const l2MigrationSchema = z
+  .object({
+    phase: z.enum(["off", "dual-write", "read-new", "new-only"]),
+    backfill: backfillSchema,
+    isolate: z
+      .object({
+        fallbacks: z.number().int().meta({ description: "Reads the new database missed that asked the current one (read-new)" }),
+        promotions: z.number().int().meta({ description: "Entries those reads copied into the new database" }),
+        secondaryMisses: z
+          .number()
+          .int()
+          .meta({ description: "Writes the second database did not take; each asks the backfill for another pass" }),
+      })
+      .nullable()
+      .meta({ description: "This isolate's counts since it started" }),
+  })
+  .meta({ id: "L2Migration", description: "A live move between two L2 databases (README: Moving to another L2 database)" });
+
 export const healthResponseSchema = z
   .object({
     status: z.enum(["ok", "degraded", "down"]),
@@ -94,6 +127,7 @@ export const healthResponseSchema = z
       .object({ reachable: z.boolean(), latencyMs: z.number().nullable(), circuit: z.enum(["closed", "open", "half-open"]) })
       .nullable(),
     l1: z.object({ entries: z.number(), bytes: z.number(), budgetBytes: z.number() }),
+    migration: l2MigrationSchema.nullable().meta({ description: "null unless L2_MIGRATION_PHASE is set" }),
     version: z.string(),
   })
   .meta({ id: "Health" });

@@ -18,6 +18,11 @@ export const envSchema = z
     EDGE_CACHE_STORE: z.enum(["auto", "redis", "memory"]).default("auto"),
     UPSTASH_REDIS_REST_URL: optionalSecret.pipe(z.url({ protocol: /^https?$/ }).optional()),
     UPSTASH_REDIS_REST_TOKEN: optionalSecret,
+    /** The database a live move goes to (README "Moving to another L2 database"). */
+    UPSTASH_REDIS_REST_URL_NEXT: optionalSecret.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    UPSTASH_REDIS_REST_TOKEN_NEXT: optionalSecret,
+    /** Where a move between the two databases stands: off, dual-write, read-new, new-only. */
+    L2_MIGRATION_PHASE: z.enum(["off", "dual-write", "read-new", "new-only"]).default("off"),
     ADMIN_TOKEN: optionalSecret.pipe(z.string().min(32).optional()),
     /** Key of the HMAC under which token digests are stored. */
     TOKEN_PEPPER: optionalSecret.pipe(z.string().min(32).optional()),
@@ -91,6 +96,7 @@ export const envSchema = z
         message: "is required when UPSTASH_REDIS_REST_URL is set",
       });
     }
+    checkMigration(env, ctx);
     // A value is sent as base64 at worst (codec.ts), plus its header and the request's framing.
     if (Math.ceil(env.MAX_VALUE_BYTES / 3) * 4 + 64 * 1024 > env.L2_MAX_REQUEST_BYTES) {
       ctx.addIssue({
@@ -109,6 +115,39 @@ export const envSchema = z
   });
 
 export type Config = z.output<typeof envSchema>;
+
+type MigrationVars = Pick<
+  Config,
+  "EDGE_CACHE_STORE" | "UPSTASH_REDIS_REST_URL" | "UPSTASH_REDIS_REST_URL_NEXT" | "UPSTASH_REDIS_REST_TOKEN_NEXT" | "L2_MIGRATION_PHASE"
+>;
+
+/** A move needs two distinct databases: refused at startup rather than half-applied at the first write. */
+function checkMigration(env: MigrationVars, ctx: z.core.$RefinementCtx<unknown>): void {
+  const phase = env.L2_MIGRATION_PHASE;
+  const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+  if (env.UPSTASH_REDIS_REST_URL_NEXT && !env.UPSTASH_REDIS_REST_TOKEN_NEXT)
+    issue("UPSTASH_REDIS_REST_TOKEN_NEXT", "is required when UPSTASH_REDIS_REST_URL_NEXT is set");
+  if (phase === "off") return;
+  if (env.EDGE_CACHE_STORE === "memory") issue("L2_MIGRATION_PHASE", `is ${phase}, but EDGE_CACHE_STORE is memory: there is no L2 to move`);
+  if (!env.UPSTASH_REDIS_REST_URL_NEXT)
+    issue("UPSTASH_REDIS_REST_URL_NEXT", `is required when L2_MIGRATION_PHASE is ${phase} (the database to move to)`);
+  if (phase !== "new-only" && !env.UPSTASH_REDIS_REST_URL)
+    issue("UPSTASH_REDIS_REST_URL", `is required when L2_MIGRATION_PHASE is ${phase} (the database to move from)`);
+  if (
+    env.UPSTASH_REDIS_REST_URL &&
+    env.UPSTASH_REDIS_REST_URL_NEXT &&
+    sameDatabase(env.UPSTASH_REDIS_REST_URL, env.UPSTASH_REDIS_REST_URL_NEXT)
+  )
+    issue("UPSTASH_REDIS_REST_URL_NEXT", "names the same database as UPSTASH_REDIS_REST_URL: a move needs two databases");
+}
+
+function sameDatabase(a: string, b: string): boolean {
+  const normal = (url: string) => {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host.toLowerCase()}${parsed.pathname.replace(/\/+$/, "")}`;
+  };
+  return normal(a) === normal(b);
+}
 
 export type EnvResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
@@ -145,5 +184,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 /** True when the config points at a Redis the worker should use as L2. */
 export function usesRedis(config: Config): boolean {
-  return config.EDGE_CACHE_STORE !== "memory" && config.UPSTASH_REDIS_REST_URL !== undefined;
+  if (config.EDGE_CACHE_STORE === "memory") return false;
+  return (
+    config.UPSTASH_REDIS_REST_URL !== undefined ||
+    (config.L2_MIGRATION_PHASE === "new-only" && config.UPSTASH_REDIS_REST_URL_NEXT !== undefined)
+  );
 }

@@ -1,4 +1,5 @@
 import type { MemoryUsage } from "./cache/memory-store";
+import { type MigrationStatus, readMigrationStatus } from "./l2/migration/migration-status";
 import type { CircuitState } from "./redis/circuit-breaker";
 import type { Services } from "./services";
 
@@ -9,6 +10,8 @@ export interface HealthReport {
   store: "redis" | "memory";
   redis: { reachable: boolean; latencyMs: number | null; circuit: CircuitState } | null;
   l1: MemoryUsage;
+  /** A move between two L2 databases (README "Moving to another L2 database"); null when none is configured. */
+  migration: MigrationStatus | null;
   version: string;
 }
 
@@ -24,9 +27,11 @@ export const VERSION = "0.1.0";
 export async function checkHealth(services: Services): Promise<HealthReport> {
   const l1 = services.store.l1.usage();
   const probe = services.healthProbe;
-  if (!probe) return { status: "ok", store: "memory", redis: null, l1, version: VERSION };
+  if (!probe) return { status: "ok", store: "memory", redis: null, l1, migration: null, version: VERSION };
   const { reachable, latencyMs } = await probe.probe();
   const circuit = services.store.breaker.state;
   const status: HealthStatus = reachable && circuit === "closed" ? "ok" : l1.entries > 0 ? "degraded" : "down";
-  return { status, store: "redis", redis: { reachable, latencyMs, circuit }, l1, version: VERSION };
+  const l2Migration = services.l2?.migration;
+  const migration = l2Migration ? await readMigrationStatus(l2Migration, { reuse: true }) : null;
+  return { status, store: "redis", redis: { reachable, latencyMs, circuit }, l1, migration, version: VERSION };
 }

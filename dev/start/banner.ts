@@ -5,8 +5,10 @@ export interface BannerInputs {
   mode: StoreMode;
   demoToken: string | undefined;
   adminToken: string | undefined;
-  /** The local gateway and Redis, in local-redis mode. */
-  local?: { gatewayUrl: string; redisUrl: string };
+  /** The local gateway and Redis, in local-redis mode; `next` when a local move runs. */
+  local?: { gatewayUrl: string; redisUrl: string; next?: { gatewayUrl: string; redisUrl: string } };
+  /** L2_MIGRATION_PHASE when a move between two databases runs. */
+  migrationPhase?: string | undefined;
 }
 
 /** What `npm start` prints once the worker answers: where it is, what it stores in, how to try it. */
@@ -15,6 +17,12 @@ export function renderBanner(inputs: BannerInputs): string {
   const lines = ["", "edge-cache is running", `  URL          ${inputs.url}`, `  store        ${describeMode(inputs.mode)}`];
   if (inputs.local) {
     lines.push(`  gateway      ${inputs.local.gatewayUrl}`, `  redis        ${inputs.local.redisUrl} (throwaway, no persistence)`);
+    if (inputs.local.next) {
+      lines.push(`  next gateway ${inputs.local.next.gatewayUrl}`, `  next redis   ${inputs.local.next.redisUrl} (the database moved to)`);
+    }
+  }
+  if (inputs.migrationPhase) {
+    lines.push(`  L2 move      phase ${inputs.migrationPhase}: press n / p for the next / previous phase (or kill -USR2 ${process.pid})`);
   }
   lines.push(`  demo token   ${inputs.demoToken ?? "(not issued: see the error above)"}  (tenant "demo", scopes read write manage)`);
   lines.push(`  admin token  ${inputs.adminToken ?? "from ADMIN_TOKEN in .dev.vars"}`);

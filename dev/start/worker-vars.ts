@@ -9,6 +9,8 @@ export interface WorkerVarsInputs {
   devVars: Record<string, string>;
   /** Set when mode is local-redis. */
   gateway?: { url: string; token: string };
+  /** A local move between two databases: the second local gateway, and the phase. */
+  migration?: { next?: { url: string; token: string }; phase: string };
 }
 
 export interface WorkerVars {
@@ -30,6 +32,11 @@ export function workerVars(inputs: WorkerVarsInputs): WorkerVars {
     vars.UPSTASH_REDIS_REST_URL = inputs.gateway.url;
     vars.UPSTASH_REDIS_REST_TOKEN = inputs.gateway.token;
   }
+  if (inputs.migration?.next) {
+    vars.UPSTASH_REDIS_REST_URL_NEXT = inputs.migration.next.url;
+    vars.UPSTASH_REDIS_REST_TOKEN_NEXT = inputs.migration.next.token;
+  }
+  if (inputs.migration) vars.L2_MIGRATION_PHASE = inputs.migration.phase;
   if (inputs.mode.kind === "memory") vars.EDGE_CACHE_STORE = "memory";
   else if (inputs.requestedStore) vars.EDGE_CACHE_STORE = inputs.requestedStore;
 

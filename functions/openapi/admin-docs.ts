@@ -2,6 +2,7 @@ import * as z from "zod";
 import {
   healthResponseSchema,
   issuedTokenResponseSchema,
+  l2MigrationSchema,
   limitsResponseSchema,
   tenantResponseSchema,
   tokenResponseSchema,
@@ -85,6 +86,14 @@ export function adminOperations(): OperationDocs[] {
       summary: "The limits a tenant created now would have (the deployment's defaults)",
       security: adminSecurity,
       responses: { 200: json(limitsResponseSchema, "The limits"), ...errors(401) },
+    },
+    {
+      method: "get",
+      path: "/admin/l2-migration",
+      tags: ["admin"],
+      summary: "A live move between two L2 databases: phase, backfill progress, this isolate's fallbacks and promotions",
+      security: adminSecurity,
+      responses: { 200: json(l2MigrationSchema, "Where the move stands (`phase: off` when none)"), ...errors(401) },
     },
     {
       method: "get",

@@ -43,3 +43,23 @@ export interface KeyPage {
   next: string;
   keys: EntryKey[];
 }
+
+/** An entry as one database stores it, to be written into another (a migration's copy). */
+export interface StoredRecord {
+  readonly bytes: string;
+  readonly ttlMs: number;
+}
+
+/** What writing a copied record did: stored (under this version), or left out and why. */
+export type CopyOutcome = { status: "copied"; version: number } | { status: "newer" | "hidden" | "unreadable" };
+
+/** An L2 whose entries can be copied, as stored, into another L2 of the same kind. */
+export interface RecordCopyL2 extends L2Store {
+  /** Per key, what there is to copy (entries and tombstones; nothing that is hidden or absent). */
+  readRecords(keys: readonly EntryKey[]): Promise<(StoredRecord | undefined)[]>;
+  /** Writes copies unless this L2 holds a newer entry, or a clear or invalidation raised after they were created. */
+  writeRecords(records: readonly { key: EntryKey; record: StoredRecord }[]): Promise<CopyOutcome[]>;
+  /** The entry a record holds; undefined for a tombstone or an unreadable record. */
+  decodeRecord(record: StoredRecord): Promise<Entry | undefined>;
+  through(decorate: (runner: RedisRunner) => RedisRunner): RecordCopyL2;
+}

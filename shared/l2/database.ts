@@ -1,6 +1,6 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { CodecOptions } from "../cache/codec";
-import type { L2Store } from "../cache/l2-store";
+import type { RecordCopyL2 } from "../cache/l2-store";
 import { UpstashStore } from "../cache/upstash/upstash-store";
 import type { IsolateMetrics } from "../metrics/isolate-metrics";
 import { createUpstashClient, type RedisRunner } from "../redis/redis-client";
@@ -24,7 +24,7 @@ export interface DatabaseSettings {
 /** One Upstash database, as every part of the service talks to it. */
 export interface L2Database {
   /** Entries, over the timed runner (the tiered store passes its calls through a breaker itself). */
-  store: L2Store;
+  store: RecordCopyL2;
   /** Every request to this database, timed; not behind a breaker. */
   runner: RedisRunner;
   /** One fetch per `run` (no transport retries, EVAL not EVALSHA): warming counts what the platform counts. */

@@ -30,6 +30,8 @@ export interface RedisRunner {
    * request larger than the L2 accepts throws RequestTooLargeError without being sent.
    */
   run(commands: readonly RedisCommand[]): Promise<RedisReply[]>;
+  /** HTTP requests one `run` can make when it is more than one (a runner over two databases). @default 1 */
+  readonly requestsPerRun?: number;
 }
 
 export interface UpstashRunnerOptions {

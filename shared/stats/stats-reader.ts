@@ -69,6 +69,7 @@ function pairs(flat: unknown[]): [string, unknown][] {
 
 const topKeysScript: LuaScript = {
   name: "top-keys",
+  readOnly: true,
   source: "return redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1, 'WITHSCORES')",
 };
 

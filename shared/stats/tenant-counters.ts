@@ -26,6 +26,7 @@ export interface TenantCounters {
  */
 const readStatsScript: LuaScript = {
   name: "read-stats",
+  readOnly: true,
   source: `${READ_STORAGE_USED}
 local applied = 0
 if KEYS[4] then applied = redis.call('EXISTS', KEYS[4]) end

@@ -11,6 +11,7 @@ import type { LuaScript } from "../redis/lua-script";
 /** KEYS: tokens hash, tenants hash. ARGV: digest. The token's record and its tenant's, or nil. */
 export const resolveTokenScript: LuaScript = {
   name: "resolve-token",
+  readOnly: true,
   source: `
 local token = redis.call('HGET', KEYS[1], ARGV[1])
 if not token then return false end
@@ -22,6 +23,7 @@ return {token, tenant}
 /** KEYS: tokens hash, tenant's token index. Every token record of the tenant with its digest. */
 export const listTokensScript: LuaScript = {
   name: "list-tokens",
+  readOnly: true,
   source: `
 local digests = redis.call('HVALS', KEYS[2])
 local out = {}
@@ -102,11 +104,13 @@ return 1
 /** KEYS: one origin's index set. 1 when some tenant or token allows the origin. */
 export const originAllowedScript: LuaScript = {
   name: "origin-allowed",
+  readOnly: true,
   source: `return redis.call('EXISTS', KEYS[1])`,
 };
 
 /** KEYS: tenants hash. ARGV: cursor, COUNT hint. One HSCAN page: {next cursor, {id, record, …}}. */
 export const scanTenantsScript: LuaScript = {
   name: "scan-tenants",
+  readOnly: true,
   source: `return redis.call('HSCAN', KEYS[1], ARGV[1], 'COUNT', ARGV[2])`,
 };

@@ -18,6 +18,7 @@ import { DUE_LUA } from "./due-lua";
 /** KEYS: warm due, refresh due. ARGV: at, warm tenants, refresh tenants. Oldest first, each up to `at`. */
 export const readDueHeadsScript: LuaScript = {
   name: "warm-due-heads",
+  readOnly: true,
   source: `
 return {
   redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2])),

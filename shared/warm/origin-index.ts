@@ -15,6 +15,7 @@ import type { TtlRule } from "./ttl-rules";
  */
 export const lookupOriginScript: LuaScript = {
   name: "warm-lookup-origin",
+  readOnly: true,
   source: `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
 local refs = redis.call('HGET', KEYS[1], ARGV[1])

@@ -76,6 +76,7 @@ export const readFieldsScript: LuaScript = { name: "warm-read-fields", source: "
 /** KEYS: a list. ARGV: how many from the head. */
 export const readListScript: LuaScript = {
   name: "warm-read-list",
+  readOnly: true,
   source: "return redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)",
 };
 

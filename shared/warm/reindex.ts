@@ -17,6 +17,7 @@ import { ORIGIN_INDEX_LUA } from "./origin-index-lua";
 /** KEYS: warm tenants. ARGV: cursor, count. One SSCAN page: {next cursor, tenants}. */
 export const scanWarmTenantsScript: LuaScript = {
   name: "warm-scan-tenants",
+  readOnly: true,
   source: "return redis.call('SSCAN', KEYS[1], ARGV[1], 'COUNT', tonumber(ARGV[2]))",
 };
 

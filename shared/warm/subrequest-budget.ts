@@ -55,8 +55,9 @@ export class BudgetExhaustedError extends Error {
  */
 export function budgetedRunner(inner: RedisRunner, budget: SubrequestBudget): RedisRunner {
   return {
+    requestsPerRun: inner.requestsPerRun ?? 1,
     run(commands) {
-      if (!budget.tryTake(1)) return Promise.reject(new BudgetExhaustedError());
+      if (!budget.tryTake(inner.requestsPerRun ?? 1)) return Promise.reject(new BudgetExhaustedError());
       return inner.run(commands);
     },
   };

@@ -66,10 +66,10 @@ describe("GET /v1/export", () => {
     await app.as(alice!, "/v1/invalidate", json({ tags: ["old"] }));
     await sleep(1100);
 
-    const { res, lines, next } = await page(app, alice!, "?count=1000");
+    const { res } = await page(app, alice!, "?count=1000");
     expect(res.headers.get("Content-Type")).toBe("application/x-ndjson");
-    expect(next).toBe("0");
-    const byKey = new Map(lines.map((line) => [line.key, line]));
+    // The run's tests share one Redis: a page may end before the walk does, so follow the cursor.
+    const byKey = (await exportAll(app, alice!, 1000)).entries;
     expect([...byKey.keys()].sort()).toEqual(["bin", "dir/sub", "plain"]);
     expect(byKey.get("plain")).toEqual({
       key: "plain",
@@ -102,9 +102,7 @@ describe("GET /v1/export", () => {
     for (const key of ["kept", "deleted"]) await app.as(alice, cachePath(key), put(key));
     await app.as(alice, cachePath("deleted"), { method: "DELETE" });
     await app.as(alice, cachePath("never written"), { method: "DELETE" });
-    const { res, lines } = await page(app, alice, "?count=1000");
-    expect(res.status).toBe(200);
-    expect(lines.map((line) => line.key)).toEqual(["kept"]);
+    expect([...(await exportAll(app, alice, 1000)).entries.keys()]).toEqual(["kept"]);
   });
 
   it("reports a stale entry with ttl 0 and what is left of its stale window", async () => {

@@ -12,6 +12,7 @@ describe("GET /health", () => {
       store: "redis",
       redis: { reachable: true, latencyMs: expect.any(Number), circuit: "closed" },
       l1: { entries: expect.any(Number), bytes: expect.any(Number), budgetBytes: 33554432 },
+      migration: null,
       version: expect.any(String),
     });
   });

@@ -12,6 +12,11 @@ declare module "vitest" {
     gatewayControlToken: string;
     /** `redis://127.0.0.1:<port>`, for Node tests that inspect Redis directly. */
     redisUrl: string;
+    /** The second database's gateway (its own redis-server): UPSTASH_REDIS_REST_URL_NEXT in migration tests. */
+    nextGatewayUrl: string;
+    nextGatewayToken: string;
+    nextGatewayControlUrl: string;
+    nextGatewayControlToken: string;
     /** `http://127.0.0.1:<port>` of the test origin server, for warming tests. */
     originUrl: string;
   }

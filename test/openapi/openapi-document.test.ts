@@ -46,6 +46,7 @@ describe("the OpenAPI document", () => {
         "PATCH /admin/tenants/{id}",
         "GET /admin/tenants/{id}/limits",
         "GET /admin/limits",
+        "GET /admin/l2-migration",
         "POST /admin/tenants/{id}/tokens",
         "GET /admin/tenants/{id}/tokens",
         "DELETE /admin/tenants/{id}/tokens/{tokenId}",
@@ -72,7 +73,19 @@ describe("the OpenAPI document", () => {
       paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>>;
     };
     expect(Object.keys(doc.components.schemas).sort()).toEqual(
-      ["BatchResults", "Error", "Health", "Invalidated", "IssuedToken", "Limits", "Stats", "Stored", "Tenant", "Token"].sort(),
+      [
+        "BatchResults",
+        "Error",
+        "Health",
+        "Invalidated",
+        "IssuedToken",
+        "L2Migration",
+        "Limits",
+        "Stats",
+        "Stored",
+        "Tenant",
+        "Token",
+      ].sort(),
     );
     const put = doc.paths["/v1/cache/{key}"]?.put;
     expect(put?.operationId).toBe("putV1CacheByKey");

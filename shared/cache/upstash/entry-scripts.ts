@@ -15,7 +15,7 @@ import { REAP_BEFORE_REFUSING, REAP_PER_WRITE, STORAGE_USAGE } from "./storage-u
 // Shared by every entry script. `header` decodes an entry's header line (nil when there is
 // none); `shown` says whether no clear or tag invalidation has hidden it since its write;
 // `createdAfter` whether it was created after the operation (c, n) (set-entry explains).
-const VISIBLE = `
+export const VISIBLE = `
 local function header(raw)
   if not raw then return nil end
   local nl = string.find(raw, '\\n', 1, true)
@@ -55,6 +55,7 @@ end
  */
 export const getEntryScript: LuaScript = {
   name: "get-entry",
+  readOnly: true,
   source: `${VISIBLE}
 local raw = redis.call('GET', KEYS[1])
 local h = visible(raw, KEYS[2])

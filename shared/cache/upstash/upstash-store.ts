@@ -14,7 +14,7 @@ import { type Call, runCalls } from "../../redis/script-runner";
 import { type CodecOptions, decodeStoredValue, encodeEntry } from "../codec";
 import type { Entry } from "../entry";
 import type { EntryKey, TenantId } from "../keys";
-import type { KeyPage, L2Store, PreparedBatch, Revalidation } from "../l2-store";
+import type { CopyOutcome, KeyPage, PreparedBatch, RecordCopyL2, Revalidation, StoredRecord } from "../l2-store";
 import {
   type DeleteResult,
   type Lookup,
@@ -25,6 +25,7 @@ import {
   StoreUnavailableError,
 } from "../store";
 import { deleteEntryScript, getEntryScript, OVER_BUDGET, SUPERSEDED, setEntryScript } from "./entry-scripts";
+import { COPY_HIDDEN, COPY_NEWER, COPY_UNREADABLE, NOT_READ, readRecordsScript, writeRecordScript } from "./record-copy-scripts";
 import { clearTenantScript, raiseWatermarksScript } from "./watermark-scripts";
 
 /** The longest an entry lives under the default limits (MAX_TTL + MAX_SWR + L1_GRACE), plus an hour of clock skew. */
@@ -52,7 +53,7 @@ interface UpstashPreparedBatch extends PreparedBatch {
 }
 
 /** The L2 adapter for Upstash Redis: entries in Redis, one HTTP request per call or batch. */
-export class UpstashStore implements L2Store {
+export class UpstashStore implements RecordCopyL2 {
   readonly #options: UpstashStoreOptions;
   readonly #runner: RedisRunner;
   readonly #codec: CodecOptions;
@@ -73,7 +74,7 @@ export class UpstashStore implements L2Store {
     this.#maxRequestBytes = options.maxRequestBytes ?? 10_000_000;
   }
 
-  through(decorate: (runner: RedisRunner) => RedisRunner): L2Store {
+  through(decorate: (runner: RedisRunner) => RedisRunner): UpstashStore {
     return new UpstashStore({ ...this.#options, runner: decorate(this.#runner) });
   }
 
@@ -124,6 +125,59 @@ export class UpstashStore implements L2Store {
     return Promise.all(operations.map((op, index) => this.#toResult(op, replies[index])));
   }
 
+  /** In as many requests as the values need: each answer holds at most half the request limit of them. */
+  async readRecords(keys: readonly EntryKey[]): Promise<(StoredRecord | undefined)[]> {
+    const results: (StoredRecord | undefined)[] = new Array(keys.length);
+    let pending = keys.map((_, i) => i);
+    while (pending.length > 0) {
+      const redisKeys = pending.flatMap((i) => [entryRedisKey(keys[i] as EntryKey), metaRedisKey((keys[i] as EntryKey).tenant)]);
+      const args = [String(Math.floor(this.#maxRequestBytes / 2))];
+      const [reply] = await runCalls(this.#runner, [{ script: readRecordsScript, keys: redisKeys, args }]);
+      const values = expectOk(reply);
+      if (!Array.isArray(values)) throw new StoreUnavailableError("read records: unexpected reply");
+      const later: number[] = [];
+      pending.forEach((index, j) => {
+        const bytes = values[2 * j];
+        const ttlMs = Number(values[2 * j + 1]);
+        if (ttlMs === NOT_READ) later.push(index);
+        else results[index] = typeof bytes === "string" && ttlMs > 0 ? { bytes, ttlMs } : undefined;
+      });
+      // The script always answers at least one value, so every request makes progress.
+      if (later.length === pending.length) throw new StoreUnavailableError("read records: no progress");
+      pending = later;
+    }
+    return results;
+  }
+
+  async writeRecords(records: readonly { key: EntryKey; record: StoredRecord }[]): Promise<CopyOutcome[]> {
+    if (records.length === 0) return [];
+    const now = String(this.#now());
+    const calls = records.map(({ key, record }) => ({
+      script: writeRecordScript,
+      keys: [
+        entryRedisKey(key),
+        metaRedisKey(key.tenant),
+        tagTimesRedisKey(key.tenant),
+        storageUsageRedisKey(key.tenant),
+        storageExpiryRedisKey(key.tenant),
+      ],
+      args: [record.bytes, String(record.ttlMs), now],
+    }));
+    const replies = await runCalls(this.#runner, calls);
+    return replies.map((reply) => {
+      const code = Number(expectOk(reply));
+      if (code === COPY_NEWER) return { status: "newer" };
+      if (code === COPY_HIDDEN) return { status: "hidden" };
+      if (code === COPY_UNREADABLE || !(code > 0)) return { status: "unreadable" };
+      return { status: "copied", version: code };
+    });
+  }
+
+  async decodeRecord(record: StoredRecord): Promise<Entry | undefined> {
+    const stored = await decodeStoredValue(record.bytes).catch(() => undefined);
+    return stored?.kind === "entry" ? stored.entry : undefined;
+  }
+
   async scanKeys(tenant: TenantId, cursor: string, count: number): Promise<KeyPage> {
     const [reply] = await this.#runner.run([{ op: "scan", cursor, match: entryPattern(tenant), count }]);
     if (!reply?.ok || !Array.isArray(reply.value)) throw new StoreUnavailableError("scan failed");
@@ -139,7 +193,7 @@ export class UpstashStore implements L2Store {
 
   async clear(tenant: TenantId): Promise<void> {
     const keys = [metaRedisKey(tenant), tagTimesRedisKey(tenant), storageUsageRedisKey(tenant), storageExpiryRedisKey(tenant)];
-    const [reply] = await runCalls(this.#runner, [{ script: clearTenantScript, keys, args: [] }]);
+    const [reply] = await runCalls(this.#runner, [{ script: clearTenantScript, keys, args: [String(this.#now())] }]);
     expectOk(reply);
   }
 

@@ -49,8 +49,9 @@ return v
 };
 
 /**
- * KEYS: meta, watermark times, storage usage, storage expiry minutes. Raises `clear` to a fresh
- * seq, which hides every entry written so far: the tag watermarks it supersedes are dropped
+ * KEYS: meta, watermark times, storage usage, storage expiry minutes. ARGV: now (ms). Raises
+ * `clear` to a fresh seq and records when in `clearAt` (copies between databases compare times:
+ * record-copy-scripts.ts), which hides every entry written so far: the tag watermarks it supersedes are dropped
  * (up to PRUNE_PER_CLEAR, the rest by age later), and the storage accounting starts again from
  * zero, since the hidden entries no longer count (storage-usage-lua.ts). Returns the seq.
  */
@@ -59,6 +60,7 @@ export const clearTenantScript: LuaScript = {
   source: `${PRUNE}
 local v = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 redis.call('HSET', KEYS[1], 'clear', v)
+if ARGV[1] then redis.call('HSET', KEYS[1], 'clearAt', ARGV[1]) end
 redis.call('DEL', KEYS[3], KEYS[4])
 prune(KEYS[1], KEYS[2], '+inf', ${PRUNE_PER_CLEAR})
 return v

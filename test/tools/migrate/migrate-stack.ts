@@ -1,12 +1,12 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS } from "../../../bench/http/serve.ts";
 import { createClient, type EdgeCacheClient } from "../../../client/index.ts";
 import { startLocalStack } from "../../../dev/stack.ts";
 import { runCli } from "../../../tools/migrate/cli.ts";
+import { bundledWorker } from "../../helpers/node/worker-script.ts";
 
 const REPO = resolve(import.meta.dirname, "../../..");
 
@@ -17,21 +17,10 @@ const REPO = resolve(import.meta.dirname, "../../..");
  */
 export async function startWorker(adminToken: string): Promise<{ url: string; dispose(): Promise<void> }> {
   const l2 = await startLocalStack();
-  const bundle = await build({
-    absWorkingDir: REPO,
-    entryPoints: ["functions/index.ts"],
-    bundle: true,
-    write: false,
-    format: "esm",
-    target: "es2024",
-    conditions: ["workerd", "worker", "browser"],
-    external: ["cloudflare:*", "node:*"],
-    outfile: "migrate-e2e-worker.js",
-    logLevel: "silent",
-  });
+  const script = await bundledWorker("migrate-e2e-worker.js");
   const mf = new Miniflare({
     modulesRoot: REPO,
-    modules: [{ type: "ESModule", path: join(REPO, "migrate-e2e-worker.js"), contents: bundle.outputFiles[0]?.text ?? "" }],
+    modules: [{ type: "ESModule", path: join(REPO, "migrate-e2e-worker.js"), contents: script }],
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
     bindings: {
