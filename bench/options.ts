@@ -50,6 +50,11 @@ export function isMigrateRun(argv: readonly string[]): boolean {
   return argv.includes("--migrate");
 }
 
+/** `--l2-move` runs bench/l2-move instead: the backfill of a live move between two L2 databases. */
+export function isL2MoveRun(argv: readonly string[]): boolean {
+  return argv.includes("--l2-move");
+}
+
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({
     args: [...argv],
