@@ -1,6 +1,6 @@
 import type { Entry } from "../../cache/entry";
 import type { EntryKey, TenantId } from "../../cache/keys";
-import type { KeyPage, L2Store, PreparedBatch, RecordCopyL2, Revalidation } from "../../cache/l2-store";
+import type { KeyPage, L2Store, PreparedBatch, RecordCopyL2, Revalidation, StoredRecord } from "../../cache/l2-store";
 import type { Lookup, Operation, OperationResult, SetOptions, SetResult } from "../../cache/store";
 import type { CircuitBreaker } from "../../redis/circuit-breaker";
 import type { RedisRunner } from "../../redis/redis-client";
@@ -66,14 +66,14 @@ export class MigratingStore implements L2Store {
   async get(key: EntryKey): Promise<Lookup | undefined> {
     const lookup = await this.#primary.get(key);
     if (lookup || this.#options.phase !== "read-new") return lookup;
-    const entry = await this.#promote(key);
+    const [entry] = await this.#promote([key]);
     return entry ? { entry, tier: "l2", degraded: false } : undefined;
   }
 
   async revalidate(key: EntryKey, knownVersion: number): Promise<Revalidation> {
     const answer = await this.#primary.revalidate(key, knownVersion);
     if (answer.status !== "absent" || this.#options.phase !== "read-new") return answer;
-    const entry = await this.#promote(key);
+    const [entry] = await this.#promote([key]);
     return entry ? { status: "changed", entry } : answer;
   }
 
@@ -147,37 +147,53 @@ export class MigratingStore implements L2Store {
     await this.#options.onSecondaryMiss();
   }
 
-  /** read-new: a get of the batch that next missed is asked of current, and copied into next when found. */
+  /** read-new: the gets of a batch that next missed, asked of current together (two requests however many). */
   async #fillMisses(operations: readonly Operation[], results: OperationResult[]): Promise<void> {
     const misses = operations.flatMap((op, i) => {
       const result = results[i];
       return op.type === "get" && result?.type === "get" && !result.lookup ? [i] : [];
     });
-    for (const i of misses) {
-      const entry = await this.#promote((operations[i] as Operation).key);
-      if (entry) results[i] = { type: "get", lookup: { entry, tier: "l2", degraded: false } };
-    }
+    if (misses.length === 0) return;
+    const entries = await this.#promote(misses.map((i) => (operations[i] as Operation).key));
+    misses.forEach((index, i) => {
+      const entry = entries[i];
+      if (entry) results[index] = { type: "get", lookup: { entry, tier: "l2", degraded: false } };
+    });
   }
 
-  /** The entry current holds under the key, now also in next (with next's version); undefined when there is none to serve. */
-  async #promote(key: EntryKey): Promise<Entry | undefined> {
+  /**
+   * What current holds under the keys, now also in next (with next's versions): one read of
+   * current, one write of next, and a read of next for any key a newer write or another reader
+   * got to first. Undefined where there is nothing to serve; a current that cannot answer is a miss.
+   */
+  async #promote(keys: readonly EntryKey[]): Promise<(Entry | undefined)[]> {
     const { current, next, counters } = this.#options;
-    counters.fallbacks++;
-    const record = await current
-      .readRecords([key])
-      .then(([found]) => found)
-      .catch(() => undefined);
-    if (!record) return undefined;
-    const entry = await current.decodeRecord(record);
-    if (!entry) return undefined;
-    const [outcome] = await next.writeRecords([{ key, record }]);
-    if (outcome?.status === "copied") {
-      counters.promotions++;
-      return { ...entry, version: outcome.version };
+    counters.fallbacks += keys.length;
+    const records = await current.readRecords(keys).catch(() => keys.map(() => undefined));
+    const found: { index: number; key: EntryKey; record: StoredRecord; entry: Entry }[] = [];
+    for (const [index, record] of records.entries()) {
+      const entry = record ? await current.decodeRecord(record) : undefined;
+      if (record && entry) found.push({ index, key: keys[index] as EntryKey, record, entry });
     }
+    const promoted: (Entry | undefined)[] = keys.map(() => undefined);
+    if (found.length === 0) return promoted;
+    const outcomes = await next.writeRecords(found.map(({ key, record }) => ({ key, record })));
+    const newer: number[] = [];
+    outcomes.forEach((outcome, i) => {
+      const { index, entry } = found[i] as (typeof found)[number];
+      if (outcome.status === "copied") {
+        counters.promotions++;
+        promoted[index] = { ...entry, version: outcome.version };
+      } else if (outcome.status === "newer") newer.push(index);
+    });
     // Another reader (or the backfill) copied it first, or a newer write landed: next answers.
-    if (outcome?.status === "newer") return (await next.get(key))?.entry;
-    return undefined;
+    if (newer.length > 0) {
+      const reads = await next.batch(newer.map((index) => ({ type: "get", key: keys[index] as EntryKey })));
+      reads.forEach((read, i) => {
+        if (read.type === "get" && read.lookup) promoted[newer[i] as number] = read.lookup.entry;
+      });
+    }
+    return promoted;
   }
 }
 

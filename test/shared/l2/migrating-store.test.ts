@@ -95,6 +95,29 @@ describe("read-new", () => {
     expect(kit.counters).toMatchObject({ fallbacks: 1, promotions: 1 });
   });
 
+  it("fills a batch's misses from current together: one read there and one write into next, however many", async () => {
+    const [currentScope, nextScope] = [await gatewayScope(), await nextGatewayControl().createScope()];
+    const kit = migratingStore("read-new", { current: currentScope.token, next: nextScope.token });
+    const tenant = uniqueTenant();
+    const keys = Array.from({ length: 6 }, (_, i) => ({ tenant, key: `k${i}` }));
+    for (const key of keys.slice(0, 5)) await kit.current.set(key, await entryOf(key.key));
+    await currentScope.control.resetCounters();
+    await nextScope.control.resetCounters();
+    const results = await kit.store.batch(keys.map((key) => ({ type: "get" as const, key })));
+    expect(results.map((result) => (result.type === "get" ? text(result.lookup) : "error"))).toEqual([
+      "k0",
+      "k1",
+      "k2",
+      "k3",
+      "k4",
+      undefined,
+    ]);
+    expect(kit.counters).toMatchObject({ fallbacks: 6, promotions: 5 });
+    expect((await currentScope.control.counters()).requests.total).toBe(1);
+    // The batch itself, then the promotions' write.
+    expect((await nextScope.control.counters()).requests.total).toBe(2);
+  });
+
   it("copies concurrent promotions of one key once", async () => {
     const kit = migratingStore("read-new");
     const key = keyOf();
