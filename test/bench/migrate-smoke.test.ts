@@ -1,39 +1,19 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { MigrateResults } from "../../bench/migrate/report/migrate-results.ts";
+import { runBench } from "./run-bench.ts";
 
-const root = resolve(import.meta.dirname, "../..");
-const tsx = resolve(root, "node_modules/.bin/tsx");
 const dir = mkdtempSync(join(tmpdir(), "edge-cache-migrate-smoke-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** `npm run bench -- --migrate --smoke`, minus npm; resolves with its exit code and the last of its output. */
-function runMigrateSmoke(reportPath: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(tsx, ["bench/run.ts", "--migrate", "--smoke", "--report", reportPath], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString("utf8")).slice(-16 * 1024);
-    };
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
-    child.once("error", reject);
-    child.once("exit", (code) => resolveRun({ code, output }));
-  });
-}
 
 describe("npm run bench -- --migrate --smoke", () => {
   it("copies 2,000 keys with the CLI, every one of them reaching the L2, and reports rate, requests, memory and CPU per process", {
     timeout: 120_000,
   }, async () => {
     const reportPath = join(dir, "migrate-smoke.json");
-    const { code, output } = await runMigrateSmoke(reportPath);
+    const { code, output } = await runBench(["--migrate", "--smoke", "--report", reportPath]);
     expect(code, output).toBe(0);
 
     const results = JSON.parse(readFileSync(reportPath, "utf8")) as MigrateResults;

@@ -1,39 +1,19 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ScaleResults } from "../../bench/scale/report/scale-results.ts";
+import { runBench } from "./run-bench.ts";
 
-const root = resolve(import.meta.dirname, "../..");
-const tsx = resolve(root, "node_modules/.bin/tsx");
 const dir = mkdtempSync(join(tmpdir(), "edge-cache-scale-smoke-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** `npm run bench -- --scale --smoke`, minus npm; resolves with its exit code and the last of its output. */
-function runScaleSmoke(reportPath: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(tsx, ["bench/run.ts", "--scale", "--smoke", "--report", reportPath], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString("utf8")).slice(-16 * 1024);
-    };
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
-    child.once("error", reject);
-    child.once("exit", (code) => resolveRun({ code, output }));
-  });
-}
 
 describe("npm run bench -- --scale --smoke", () => {
   it("measures every operation at 10 and 100 tenants, each costing the same Redis requests and commands at both sizes", {
     timeout: 150_000,
   }, async () => {
     const reportPath = join(dir, "scale-smoke.json");
-    const { code, output } = await runScaleSmoke(reportPath);
+    const { code, output } = await runBench(["--scale", "--smoke", "--report", reportPath]);
     expect(code, output).toBe(0);
 
     const results = JSON.parse(readFileSync(reportPath, "utf8")) as ScaleResults;
