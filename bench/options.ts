@@ -50,6 +50,11 @@ export function isMigrateRun(argv: readonly string[]): boolean {
   return argv.includes("--migrate");
 }
 
+/** `--commands` runs bench/commands instead: Redis commands per 1,000 served GETs. */
+export function isCommandsRun(argv: readonly string[]): boolean {
+  return argv.includes("--commands");
+}
+
 /** `--l2-move` runs bench/l2-move instead: the backfill of a live move between two L2 databases. */
 export function isL2MoveRun(argv: readonly string[]): boolean {
   return argv.includes("--l2-move");

@@ -5,7 +5,8 @@
  * about a second, writes no results, and fails unless every one got answers and no errors.
  * `-- --help` lists the options. `-- --scale` runs only the scale benchmark (bench/scale/run.ts);
  * `-- --migrate` only the migration benchmark (bench/migrate/run.ts); `-- --l2-move` only the
- * backfill of a move between two L2 databases (bench/l2-move/run.ts).
+ * backfill of a move between two L2 databases (bench/l2-move/run.ts); `-- --commands` Redis
+ * commands per 1,000 served GETs (bench/commands/run.ts).
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,7 +16,7 @@ import { SCENARIOS } from "./http/scenarios.ts";
 import { COMPATIBILITY_DATE } from "./http/serve.ts";
 import { summarize } from "./http/summary.ts";
 import { describeEnvironment } from "./l1/environment.ts";
-import { isL2MoveRun, isMigrateRun, isScaleRun, parseOptions } from "./options.ts";
+import { isCommandsRun, isL2MoveRun, isMigrateRun, isScaleRun, parseOptions } from "./options.ts";
 import { readBundleHeadline, readL1Headline, runCompanion } from "./report/companions.ts";
 import { computeRatios } from "./report/ratios.ts";
 import { rerender } from "./report/rerender.ts";
@@ -30,6 +31,10 @@ const BENCH_DIR = join(REPO_ROOT, "bench");
 if (isScaleRun(process.argv.slice(2))) {
   const { runScaleBenchmark } = await import("./scale/run.ts");
   process.exit(await runScaleBenchmark(REPO_ROOT, process.argv.slice(2)));
+}
+if (isCommandsRun(process.argv.slice(2))) {
+  const { runCommandsBenchmark } = await import("./commands/run.ts");
+  process.exit(await runCommandsBenchmark(REPO_ROOT, process.argv.slice(2)));
 }
 if (isL2MoveRun(process.argv.slice(2))) {
   const { runL2MoveBenchmark } = await import("./l2-move/run.ts");

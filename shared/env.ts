@@ -42,6 +42,12 @@ export const envSchema = z
     L1_BUDGET_BYTES: positiveInt(32 * 1024 * 1024),
     L1_MAX_TTL_SECONDS: seconds(1, 3600),
     L1_GRACE_SECONDS: seconds(300, 86_400),
+    /**
+     * Refresh ahead: a copy read this close to the end of its L1 bound is queued for a batched
+     * check behind the response (one request for all copies due together). Unset: all of
+     * L1_MAX_TTL_SECONDS; 0 turns it off.
+     */
+    L1_REFRESH_AHEAD_MS: z.coerce.number().int().min(0).max(3_600_000).optional(),
     DEFAULT_TTL_SECONDS: positiveInt(300),
     MAX_TTL_SECONDS: positiveInt(30 * 86_400),
     MAX_SWR_SECONDS: seconds(86_400),

@@ -66,6 +66,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     breaker,
     l1MaxTtlMs: config.L1_MAX_TTL_SECONDS * 1000,
     l1GraceMs: config.L1_GRACE_SECONDS * 1000,
+    ...(config.L1_REFRESH_AHEAD_MS !== undefined && { refreshAheadMs: config.L1_REFRESH_AHEAD_MS }),
     revalidationTimeoutMs: inFlightBoundMs,
     now,
   });

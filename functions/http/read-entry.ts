@@ -13,7 +13,7 @@ import { waitUntilOf } from "./wait-until";
 export async function readEntry(c: Context<AppEnv>, key: EntryKey): Promise<{ entry: Entry; status: CacheStatus } | undefined> {
   const { store, originReads } = c.get("services");
   const waitUntil = waitUntilOf(c);
-  const lookup = await store.get(key);
+  const lookup = await store.get(key, { background: waitUntil });
   if (lookup) {
     const status = cacheStatus(lookup, Date.now());
     if (lookup.entry.origin && originReads) {

@@ -20,6 +20,11 @@ export interface L2Store extends Store {
   /** Asks whether the copy at `knownVersion` is still current, without resending its bytes. */
   revalidate(key: EntryKey, knownVersion: number): Promise<Revalidation>;
   /**
+   * Revalidates many copies in one request and one command. A copy left unchecked (the reply
+   * was full of changed entries) is undefined: its holder asks again later.
+   */
+  revalidateMany(checks: readonly { key: EntryKey; knownVersion: number }[]): Promise<(Revalidation | undefined)[]>;
+  /**
    * Encodes a batch and refuses it with RequestTooLargeError when it could never be sent. Apart
    * from sending, so a caller can refuse an oversized write even when it would not send it (an
    * open circuit): a write the L2 could never take must not be kept in memory instead.

@@ -1,9 +1,11 @@
 import type { CircuitBreaker } from "../redis/circuit-breaker";
+import { outsideRequestBudget } from "../redis/request-budget";
 import { RequestTooLargeError } from "../redis/request-errors";
 import { type Entry, isServable } from "./entry";
 import { type EntryKey, memoryKey, type TenantId } from "./keys";
-import type { L2Store } from "./l2-store";
+import type { L2Store, Revalidation } from "./l2-store";
 import type { MemoryRecord, MemoryStore } from "./memory-store";
+import { type PendingCheck, RevalidationBatch } from "./revalidation-batch";
 import { RevalidationMarks } from "./revalidation-marks";
 import {
   type DeleteResult,
@@ -36,6 +38,21 @@ export interface TieredStoreOptions {
   revalidationTimeoutMs?: number;
   /** Revalidations in progress tracked at most; more go untracked (each reader asks Redis). @default 10000 */
   maxRevalidations?: number;
+  /**
+   * Refresh ahead: a copy read in the last `refreshAheadMs` before its check runs out is queued;
+   * the check is sent `sendMarginMs` before the first queued copy runs out (at least `coalesceMs`
+   * after it was queued), and takes every copy queued by then: one request, behind the response
+   * (the reader's background work). Hot keys are then checked in batches and never on a reader's
+   * path, and come due together afterwards; the staleness bound stays `l1MaxTtlMs`. 0 turns it off.
+   * @default l1MaxTtlMs (every copy read while it is served is checked before it runs out)
+   */
+  refreshAheadMs?: number;
+  /** @default a fifth of l1MaxTtlMs */
+  sendMarginMs?: number;
+  /** @default 20 */
+  coalesceMs?: number;
+  /** Copies checked in one request at most. @default 500 */
+  maxPerCheck?: number;
   now?: () => number;
 }
 
@@ -53,6 +70,9 @@ export class TieredStore implements Store {
   readonly #l1GraceMs: number;
   readonly #now: () => number;
   readonly #revalidating: RevalidationMarks;
+  readonly #refreshAheadMs: number;
+  readonly #coalesceMs: number;
+  readonly #due: RevalidationBatch;
 
   constructor(options: TieredStoreOptions) {
     this.l1 = options.l1;
@@ -65,12 +85,30 @@ export class TieredStore implements Store {
       timeoutMs: options.revalidationTimeoutMs ?? 2500,
       maxMarks: options.maxRevalidations ?? 10_000,
     });
+    this.#refreshAheadMs = options.refreshAheadMs ?? options.l1MaxTtlMs;
+    this.#coalesceMs = options.coalesceMs ?? 20;
+    this.#due = new RevalidationBatch({
+      coalesceMs: this.#coalesceMs,
+      sendMarginMs: options.sendMarginMs ?? Math.floor(options.l1MaxTtlMs / 5),
+      lostAfterMs: this.#coalesceMs + (options.revalidationTimeoutMs ?? 2500),
+      maxPending: options.maxRevalidations ?? 10_000,
+      maxPerCheck: options.maxPerCheck ?? 500,
+    });
   }
 
-  async get(key: EntryKey): Promise<Lookup | undefined> {
+  /**
+   * `background` runs work behind the response (the request's waitUntil): with it, a copy read
+   * within `refreshAheadMs` of running out is queued for a batched check (refresh ahead); without
+   * it, copies are checked when they run out, one by one, as the reader's own request.
+   */
+  async get(key: EntryKey, options: { background?: (work: Promise<unknown>) => void } = {}): Promise<Lookup | undefined> {
     const record = this.l1.record(key);
     const now = this.#now();
-    if (record && now < record.checkedUntil && isServable(record.entry, now)) return { entry: record.entry, tier: "l1", degraded: false };
+    if (record && now < record.checkedUntil && isServable(record.entry, now)) {
+      if (options.background && record.durability === "shared" && now >= record.checkedUntil - this.#refreshAheadMs)
+        this.#queueCheck(key, record.entry.version, record.checkedUntil, now, options.background);
+      return { entry: record.entry, tier: "l1", degraded: false };
+    }
     const l2 = this.l2;
     if (!l2) return undefined;
 
@@ -224,6 +262,63 @@ export class TieredStore implements Store {
     // Only this isolate will see it, for its whole lifetime: there is no newer copy to check.
     this.l1.put(key, entry, { checkedUntil: entry.staleUntil, retainUntil: entry.staleUntil, durability: "memory" });
     return { status: "stored", durability: "memory", entry };
+  }
+
+  #queueCheck(key: EntryKey, version: number, checkedUntil: number, now: number, background: (work: Promise<unknown>) => void): void {
+    if (this.#refreshAheadMs <= 0 || !this.l2) return;
+    const schedule = this.#due.add(memoryKey(key), { key, version, checkedUntil }, now);
+    if (schedule) background(this.#sendChecks(schedule.waitMs));
+  }
+
+  /** Sends the queued checks after `waitMs`, then those queued meanwhile when they come due. */
+  async #sendChecks(waitMs: number): Promise<void> {
+    const l2 = this.l2;
+    if (!l2) return;
+    // Behind the response, not on it: the reader's Redis budget does not apply.
+    await outsideRequestBudget(async () => {
+      for (let wait: number | undefined = waitMs; wait !== undefined; ) {
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        wait = undefined;
+        const sentAt = this.#now();
+        const { checks, ids, next } = this.#due.take(sentAt);
+        if (checks.length > 0) {
+          const answer = await this.breaker.run(() =>
+            l2.revalidateMany(checks.map(({ key, version }) => ({ key, knownVersion: version }))),
+          );
+          this.#due.settle(ids);
+          // A failed check changes nothing: each copy is checked by its next reader once it runs out.
+          if (answer.ok)
+            for (const [i, check] of checks.entries()) {
+              const carried = this.#applyCheck(check, answer.value[i], sentAt);
+              const schedule = carried && this.#due.add(memoryKey(check.key), carried, this.#now());
+              // Nothing else was scheduled for what waits now: this sender sends it too.
+              if (schedule) wait = schedule.waitMs;
+            }
+        }
+        wait = next?.waitMs ?? wait;
+      }
+    });
+  }
+
+  /** Applies a check's answer to the copy it was for; returns the copy's carried check, if it gets one. */
+  #applyCheck(check: PendingCheck, answer: Revalidation | undefined, sentAt: number): PendingCheck | undefined {
+    const record = this.l1.record(check.key);
+    // Replaced or dropped since it was queued: what is there now was not what was checked.
+    if (!answer || !record || record.durability !== "shared" || record.entry.version !== check.version) return undefined;
+    switch (answer.status) {
+      case "absent":
+        this.l1.drop(check.key);
+        return undefined;
+      case "unchanged":
+        this.l1.markChecked(check.key, this.#checkedUntil(record.entry, sentAt));
+        break;
+      case "changed":
+        this.remember(check.key, answer.entry, sentAt);
+        break;
+    }
+    if (check.carried) return undefined;
+    const checked = this.l1.record(check.key);
+    return checked && { key: check.key, version: checked.entry.version, checkedUntil: checked.checkedUntil, carried: true };
   }
 
   /** Keeps a copy of an entry that is in Redis (written or read by someone else, e.g. an origin fill). */

@@ -65,6 +65,42 @@ return raw
 `,
 };
 
+/** What revalidate-many answers for a key it left unchecked, its reply being full: ask again later. */
+export const NOT_CHECKED = -1;
+
+/**
+ * KEYS: pairs of (entry, meta). ARGV: the most bytes of changed entries to answer with, then per
+ * pair the version the caller holds. Answers per pair what get-entry would: false (absent,
+ * deleted or hidden), the version (unchanged), or the raw entry (changed); once the changed
+ * entries answered fill the byte limit (at least one is always answered), the pairs left get
+ * NOT_CHECKED. One command however many keys: revalidations due together cost one.
+ */
+export const revalidateManyScript: LuaScript = {
+  name: "revalidate-many",
+  readOnly: true,
+  source: `${VISIBLE}
+local out = {}
+local budget = tonumber(ARGV[1])
+local bytes = 0
+for i = 1, #KEYS, 2 do
+  local n = (i + 1) / 2
+  if bytes > budget then
+    out[n] = ${NOT_CHECKED}
+  else
+    local raw = redis.call('GET', KEYS[i])
+    local h = visible(raw, KEYS[i + 1])
+    if not h then out[n] = false
+    elseif tonumber(ARGV[n + 1]) == h.v then out[n] = h.v
+    else
+      out[n] = raw
+      bytes = bytes + #raw
+    end
+  end
+end
+return out
+`,
+};
+
 /** What the set and delete scripts answer when Redis already holds an entry created later. */
 export const SUPERSEDED = -1;
 /** What the set script answers when the write would take the tenant over its storage budget. */

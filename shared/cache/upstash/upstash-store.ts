@@ -24,7 +24,15 @@ import {
   type SetResult,
   StoreUnavailableError,
 } from "../store";
-import { deleteEntryScript, getEntryScript, OVER_BUDGET, SUPERSEDED, setEntryScript } from "./entry-scripts";
+import {
+  deleteEntryScript,
+  getEntryScript,
+  NOT_CHECKED,
+  OVER_BUDGET,
+  revalidateManyScript,
+  SUPERSEDED,
+  setEntryScript,
+} from "./entry-scripts";
 import { COPY_HIDDEN, COPY_NEWER, COPY_UNREADABLE, NOT_READ, readRecordsScript, writeRecordScript } from "./record-copy-scripts";
 import { clearTenantScript, raiseWatermarksScript } from "./watermark-scripts";
 
@@ -96,8 +104,28 @@ export class UpstashStore implements RecordCopyL2 {
 
   async revalidate(key: EntryKey, knownVersion: number): Promise<Revalidation> {
     const [reply] = await runCalls(this.#runner, [getCall(key, knownVersion)]);
-    const value = expectOk(reply);
-    if (value === null || value === undefined) return { status: "absent" };
+    return this.#revalidation(expectOk(reply), knownVersion);
+  }
+
+  async revalidateMany(checks: readonly { key: EntryKey; knownVersion: number }[]): Promise<(Revalidation | undefined)[]> {
+    if (checks.length === 0) return [];
+    const keys = checks.flatMap(({ key }) => [entryRedisKey(key), metaRedisKey(key.tenant)]);
+    const args = [String(Math.floor(this.#maxRequestBytes / 2)), ...checks.map(({ knownVersion }) => String(knownVersion))];
+    const [reply] = await runCalls(this.#runner, [{ script: revalidateManyScript, keys, args }]);
+    const values = expectOk(reply);
+    if (!Array.isArray(values)) throw new StoreUnavailableError("revalidate failed: unexpected reply");
+    return Promise.all(
+      checks.map(async ({ knownVersion }, i): Promise<Revalidation | undefined> => {
+        const value = values[i];
+        if (value === NOT_CHECKED) return undefined;
+        return this.#revalidation(value, knownVersion);
+      }),
+    );
+  }
+
+  /** What a get-entry reply says about the copy at `knownVersion`. */
+  async #revalidation(value: unknown, knownVersion: number): Promise<Revalidation> {
+    if (value === null || value === undefined || value === false) return { status: "absent" };
     if (typeof value === "number") return value === knownVersion ? { status: "unchanged" } : { status: "absent" };
     const stored = await decodeStoredValue(String(value)).catch(() => undefined);
     if (!stored) throw new RedisCommandError("revalidate failed: stored entry is unreadable");

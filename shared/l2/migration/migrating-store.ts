@@ -77,6 +77,19 @@ export class MigratingStore implements L2Store {
     return entry ? { status: "changed", entry } : answer;
   }
 
+  async revalidateMany(checks: readonly { key: EntryKey; knownVersion: number }[]): Promise<(Revalidation | undefined)[]> {
+    const answers = await this.#primary.revalidateMany(checks);
+    if (this.#options.phase !== "read-new") return answers;
+    const absent = answers.flatMap((answer, i) => (answer?.status === "absent" ? [i] : []));
+    if (absent.length === 0) return answers;
+    const promoted = await this.#promote(absent.map((i) => (checks[i] as (typeof checks)[number]).key));
+    absent.forEach((index, i) => {
+      const entry = promoted[i];
+      if (entry) answers[index] = { status: "changed", entry };
+    });
+    return answers;
+  }
+
   async set(key: EntryKey, entry: Entry, options?: SetOptions): Promise<SetResult> {
     const [result] = await this.batch([{ type: "set", key, entry, ...(options ? { options } : {}) }]);
     if (result?.type === "set") return result.result;

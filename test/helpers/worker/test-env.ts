@@ -88,6 +88,9 @@ function buildEnv(options: TestAppOptions): Record<string, string> {
   const testEnv: Record<string, string> = {
     ...(env as unknown as Record<string, string>),
     L2_TIMEOUT_MS: "500",
+    // Refresh ahead sends its checks behind responses, and the test app waits for that work: off
+    // unless a test is about it, so request counts and timings stay each test's own.
+    L1_REFRESH_AHEAD_MS: "0",
     // A distinct value per app, so each app gets services of its own.
     TOKEN_PEPPER: `pepper-${crypto.randomUUID()}`,
     ...options.vars,
