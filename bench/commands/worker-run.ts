@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
+import { bundledWorker } from "../../test/helpers/node/worker-script.ts";
 import type { GatewayControl } from "../../test/helpers/worker/gateway-control.ts";
 import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS } from "../http/serve.ts";
 
@@ -26,30 +26,16 @@ export interface WorkerRunResult {
   byName: Record<string, number>;
 }
 
-let script: Promise<string> | undefined;
-
 /**
  * The whole Worker in one Miniflare isolate, its L2 a gateway scope of its own: every command a
  * served GET triggers is counted (the read, token re-verification, the stats flush, the rate
  * limit), not only the store's.
  */
 export async function runWorkerWorkload(options: WorkerRunOptions): Promise<WorkerRunResult> {
-  script ??= build({
-    absWorkingDir: REPO,
-    entryPoints: ["functions/index.ts"],
-    bundle: true,
-    write: false,
-    format: "esm",
-    target: "es2024",
-    conditions: ["workerd", "worker", "browser"],
-    external: ["cloudflare:*", "node:*"],
-    outfile: "commands-worker.js",
-    logLevel: "silent",
-  }).then((result) => result.outputFiles[0]?.text ?? "");
   const adminToken = randomBytes(24).toString("hex");
   const mf = new Miniflare({
     modulesRoot: REPO,
-    modules: [{ type: "ESModule", path: join(REPO, "commands-worker.js"), contents: await script }],
+    modules: [{ type: "ESModule", path: join(REPO, "commands-worker.js"), contents: await bundledWorker("commands-worker.js") }],
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
     bindings: {
