@@ -116,8 +116,10 @@ describe("a request cancelled mid-flight on workerd leaves no per-isolate state 
 
   it("a cancelled L1 revalidation does not keep serving the copy: after a delete in another isolate, this isolate answers 404 within the bound", async () => {
     const access = await createTenant(other.url, isolates.adminToken);
-    // The token stays verified, so the read's only Redis call is the copy's revalidation.
-    const isolate = await isolateUnderTest({ TOKEN_CACHE_SECONDS: "60" });
+    // The token stays verified, so the read's only Redis call is the copy's revalidation; refresh
+    // ahead is off, so the copy is checked on the read's path (the path whose cancellation this tests)
+    // rather than behind an earlier response.
+    const isolate = await isolateUnderTest({ TOKEN_CACHE_SECONDS: "60", L1_REFRESH_AHEAD_MS: "0" });
     const put = await call(isolate.url, "/v1/cache/page?ttl=300", { token: access.token, method: "PUT", body: "kept in L1" });
     expect(put.status).toBe(201);
     expect((await call(isolate.url, "/v1/cache/page", { token: access.token })).status).toBe(200);
