@@ -307,7 +307,10 @@ export class TieredStore implements Store {
     if (!answer || !record || record.durability !== "shared" || record.entry.version !== check.version) return undefined;
     switch (answer.status) {
       case "absent":
-        this.l1.drop(check.key);
+        // Not dropped here: the copy stops being served unchecked, and its next reader asks Redis and
+        // drops it on the read's path. Until then it stays what it always was, the isolate's copy to
+        // serve if Redis fails (an entry that just expired in Redis is kept for L1_GRACE_SECONDS).
+        this.l1.markChecked(check.key, Math.min(record.checkedUntil, sentAt));
         return undefined;
       case "unchanged":
         this.l1.markChecked(check.key, this.#checkedUntil(record.entry, sentAt));

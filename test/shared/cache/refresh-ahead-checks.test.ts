@@ -68,7 +68,7 @@ describe("refresh ahead: copies due soon are checked together, behind the respon
     expect((await reader.control.counters()).requests.total).toBe(0);
   });
 
-  it("drops a copy deleted meanwhile, and never touches a copy replaced while its check was out", async () => {
+  it("stops serving a copy deleted meanwhile without a check, and never touches a copy replaced while its check was out", async () => {
     const reader = await isolate({ l1MaxTtlMs: 60_000, refreshAheadMs: 60_000, sendMarginMs: 60_000 });
     const writer = await isolate({ l1MaxTtlMs: 60_000 });
     const tenant = uniqueTenant();
@@ -82,6 +82,9 @@ describe("refresh ahead: copies due soon are checked together, behind the respon
     // This isolate writes the key again before the check answers: its own new copy stays.
     await reader.store.set(replaced, await entryOf("r2"));
     await reader.settle();
+    // Not served unchecked any more: the next read asks Redis, misses, and drops the copy.
+    expect(reader.store.l1.record(deleted)?.checkedUntil).toBeLessThanOrEqual(Date.now());
+    expect(await reader.store.get(deleted)).toBeUndefined();
     expect(reader.store.l1.record(deleted)).toBeUndefined();
     expect(decoder.decode(reader.store.l1.record(replaced)?.entry.value)).toBe("r2");
   });
