@@ -24,6 +24,11 @@ export interface MemoryRecord {
   durability: Durability;
   /** This isolate's write sequence at store time, compared with clear and tag watermarks. */
   localSeq: number;
+  /**
+   * The `checkedUntil` this copy was last queued for a batched check with (tiered-store.ts): later
+   * reads within the same bound skip the queue, so an L1 hit costs no more than a comparison.
+   */
+  queuedFor?: number;
 }
 
 export interface MemoryStoreOptions {

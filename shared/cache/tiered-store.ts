@@ -105,8 +105,8 @@ export class TieredStore implements Store {
     const record = this.l1.record(key);
     const now = this.#now();
     if (record && now < record.checkedUntil && isServable(record.entry, now)) {
-      if (options.background && record.durability === "shared" && now >= record.checkedUntil - this.#refreshAheadMs)
-        this.#queueCheck(key, record.entry.version, record.checkedUntil, now, options.background);
+      if (options.background && record.queuedFor !== record.checkedUntil && this.#refreshAheadMs > 0)
+        this.#queueCheck(key, record, now, options.background);
       return { entry: record.entry, tier: "l1", degraded: false };
     }
     const l2 = this.l2;
@@ -264,9 +264,12 @@ export class TieredStore implements Store {
     return { status: "stored", durability: "memory", entry };
   }
 
-  #queueCheck(key: EntryKey, version: number, checkedUntil: number, now: number, background: (work: Promise<unknown>) => void): void {
-    if (this.#refreshAheadMs <= 0 || !this.l2) return;
-    const schedule = this.#due.add(memoryKey(key), { key, version, checkedUntil }, now);
+  /** Queues a copy read within `refreshAheadMs` of running out, once per bound (`queuedFor`). */
+  #queueCheck(key: EntryKey, record: MemoryRecord, now: number, background: (work: Promise<unknown>) => void): void {
+    if (record.durability !== "shared" || now < record.checkedUntil - this.#refreshAheadMs || !this.l2) return;
+    const { checkedUntil } = record;
+    record.queuedFor = checkedUntil;
+    const schedule = this.#due.add(memoryKey(key), { key, version: record.entry.version, checkedUntil }, now);
     if (schedule) background(this.#sendChecks(schedule.waitMs));
   }
 

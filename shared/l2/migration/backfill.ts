@@ -64,7 +64,7 @@ export async function runBackfill(databases: BackfillDatabases, options: Backfil
   try {
     if (state.done) {
       if (!(await takeResync(current))) return { status: "ran", pages, state };
-      state = { ...state, done: false, cursor: "0", passes: state.passes };
+      state = { ...state, done: false, cursor: "0" };
       await save(next, { done: "0", cursor: "0" });
     }
     const stores = {
