@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import type { LoadGeneratorName } from "./http/load-choice.ts";
 
 export interface BenchOptions {
   /** A few seconds per scenario, one repetition, nothing written: proves every scenario runs. */
@@ -10,6 +11,8 @@ export interface BenchOptions {
   latencyMs: number;
   mixedKeyCount: number;
   only: string[];
+  /** wrk for every scenario it can send (default), or autocannon for all, as runs before wrk were. */
+  load: LoadGeneratorName;
   /** Skip the L1 study and memory check (bench/l1), reusing their newest results. */
   skipL1: boolean;
   /** Skip the bundle measurement (bench/bundle), reusing its newest results. */
@@ -30,6 +33,9 @@ export const USAGE = `npm run bench [-- options]
   --latency <ms>        gateway latency of the slow-Redis repeat (default 25)
   --mixed-keys <n>      key space of the mixed scenario (default 100000; smoke 1000)
   --only <ids>          scenario ids, comma separated (default all)
+  --load <wrk|autocannon>
+                        load generator: wrk for every scenario it can send, autocannon for the
+                        mixed one (default wrk); autocannon for all, as results before wrk were
   --skip-l1             reuse the newest L1 study instead of rerunning bench/l1
   --skip-bundle         reuse the newest bundle measurement instead of rerunning bench/bundle
   --report <path>       also write the run summary JSON to <path>
@@ -72,6 +78,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       latency: { type: "string" },
       "mixed-keys": { type: "string" },
       only: { type: "string" },
+      load: { type: "string", default: "wrk" },
       "skip-l1": { type: "boolean", default: false },
       "skip-bundle": { type: "boolean", default: false },
       report: { type: "string" },
@@ -99,9 +106,15 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     latencyMs: number(values.latency, 25, "latency"),
     mixedKeyCount: Math.round(number(values["mixed-keys"], smoke ? 1000 : 100_000, "mixed-keys")),
     only: values.only ? values.only.split(",").map((id) => id.trim()) : [],
+    load: loadGeneratorName(values.load),
     skipL1: smoke || values["skip-l1"],
     skipBundle: smoke || values["skip-bundle"],
     reportPath: values.report,
     render: values.render,
   };
+}
+
+function loadGeneratorName(raw: string | undefined): LoadGeneratorName {
+  if (raw === "wrk" || raw === "autocannon") return raw;
+  throw new Error("edge-cache bench: --load must be wrk or autocannon");
 }

@@ -54,7 +54,10 @@ const measuredAt = new Date().toISOString();
 
 const records = await runHttpBenchmark(REPO_ROOT, { ...options, log: (line) => console.log(line) });
 const cells = summarize(records);
-if (options.reportPath) writeFileSync(options.reportPath, `${JSON.stringify({ cells }, null, 2)}\n`);
+if (options.reportPath) {
+  const generators = Object.fromEntries(records.map((record) => [record.scenario, record.load.generator]));
+  writeFileSync(options.reportPath, `${JSON.stringify({ cells, generators }, null, 2)}\n`);
+}
 const failed = cells.filter((cell) => cell.operations === 0 || cell.errors > 0);
 for (const cell of failed)
   console.error(`FAILED ${cell.scenario} c=${cell.connections} +${cell.latencyMs} ms: ${cell.operations} answered, ${cell.errors} errors`);
@@ -80,6 +83,7 @@ if (!options.smoke) {
       latencyMs: options.latencyMs,
       mixedKeyCount: options.mixedKeyCount,
       valueBytes: VALUE_BYTES,
+      load: options.load,
     },
     scenarios: SCENARIOS.map(({ id, letter, label, worker }) => ({ id, letter, label, worker })),
     cells,

@@ -1,5 +1,5 @@
 import { startFixture } from "./fixture.ts";
-import { startLoadGenerator } from "./load-client.ts";
+import { startLoad } from "./load-choice.ts";
 import type { RunRecord } from "./run-types.ts";
 import { seed } from "./seed.ts";
 import { runSuite, type SuiteOptions } from "./suite.ts";
@@ -11,7 +11,7 @@ import { runSuite, type SuiteOptions } from "./suite.ts";
  */
 export async function runHttpBenchmark(repoRoot: string, options: SuiteOptions): Promise<RunRecord[]> {
   const fixture = await startFixture(repoRoot, { log: options.log });
-  const load = startLoadGenerator(repoRoot);
+  const load = startLoad(repoRoot, options.load);
   try {
     await seed(fixture, { mixedKeyCount: options.mixedKeyCount, log: options.log });
     return await runSuite(fixture, load, options);

@@ -19,6 +19,8 @@ export interface Target {
 export interface Fixture {
   stack: LocalStack;
   targets: Record<WorkerName, Target>;
+  /** Another edge-cache build served like `edge` (FixtureOptions.baselineScript), for A/B runs. */
+  baseline?: Target;
   /** The benchmark tenant, created through the admin API. */
   tenant: string;
   /** `Authorization` for edge-cache's /v1 routes; sent to every worker so requests are identical. */
@@ -35,11 +37,11 @@ const TENANT = "bench";
  * - edgeNoL1: an L1 budget of 1 byte, which no entry fits, so every GET reads the full entry from
  *   Redis and decodes it: edge-cache with no memory tier at all.
  */
-const EDGE_OVERRIDES: Record<"edge" | "edgeRevalidate" | "edgeNoL1", Record<string, string>> = {
+const EDGE_OVERRIDES = {
   edge: {},
   edgeRevalidate: { L1_MAX_TTL_SECONDS: "0" },
   edgeNoL1: { L1_BUDGET_BYTES: "1" },
-};
+} satisfies Record<"edge" | "edgeRevalidate" | "edgeNoL1", Record<string, string>>;
 
 export interface FixtureOptions {
   log: (line: string) => void;
@@ -47,7 +49,15 @@ export interface FixtureOptions {
   unminified?: boolean;
   /** Open the inspector of one worker on this port (profiling). */
   inspect?: { worker: WorkerName; port: number };
+  /**
+   * An edge-cache bundle to serve beside the current one with the same bindings and secrets
+   * (an earlier commit's `wrangler deploy --dry-run` output under the repo) as one of the
+   * edge-cache variants, so a change can be compared with it in one run on one machine state.
+   */
+  baseline?: { script: string; variant: EdgeVariant };
 }
+
+type EdgeVariant = keyof typeof EDGE_OVERRIDES;
 
 export async function startFixture(repoRoot: string, options: FixtureOptions): Promise<Fixture> {
   const { log } = options;
@@ -86,12 +96,21 @@ export async function startFixture(repoRoot: string, options: FixtureOptions): P
       edgeNoL1: await serve("edgeNoL1", built.edgeCache, { ...vars, ...secrets, ...EDGE_OVERRIDES.edgeNoL1 }, true),
     };
 
+    const baseline = options.baseline
+      ? await serve(
+          options.baseline.variant,
+          options.baseline.script,
+          { ...vars, ...secrets, ...EDGE_OVERRIDES[options.baseline.variant] },
+          true,
+        )
+      : undefined;
+
     // Tenants live in Redis and tokens are digested with the shared pepper: one tenant and one
     // token, issued through any edge-cache worker, hold for all three.
     const admin = createAdminClient({ url: targets.edge.worker.url, adminToken });
     await admin.createTenant({ id: TENANT, name: "benchmark" });
     const issued = await admin.issueToken(TENANT, { name: "bench", scopes: ["read", "write"] });
-    return { stack, targets, tenant: TENANT, authorization: `Bearer ${issued.token}`, stop };
+    return { stack, targets, ...(baseline ? { baseline } : {}), tenant: TENANT, authorization: `Bearer ${issued.token}`, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -30,6 +30,7 @@ function runLoad(job: LoadJob): Promise<LoadResult> {
         const seconds = (performance.now() - started) / 1000;
         const [p50, p90, p99] = latencies.percentiles([50, 90, 99]);
         resolve({
+          generator: "autocannon",
           sent: result.requests.sent,
           responses: latencies.count,
           ok,

@@ -6,11 +6,12 @@ export interface LoadJob {
   /** Worker origin, http://127.0.0.1:<port>. */
   url: string;
   connections: number;
-  /** Run for this long, then drop what is in flight (warm-ups). */
+  /** Run for this long, then drop what is in flight (warm-ups, and every wrk run). */
   durationSeconds?: number;
   /**
-   * Or stop after this many responses, each connection finishing its share: nothing is left in
-   * flight, so every request sent was answered and its Redis requests are all in the count.
+   * autocannon only, and before the duration: stop after this many responses, each connection
+   * finishing its share, so every request sent was answered and its Redis requests are all in the
+   * count. wrk cannot stop at a count and runs for the duration.
    */
   amount?: number;
   plan: RequestPlan;
@@ -19,6 +20,8 @@ export interface LoadJob {
 
 /** What the load process measured. Latencies in milliseconds, of every response received. */
 export interface LoadResult {
+  /** The load generator that sent the run. */
+  generator: "wrk" | "autocannon";
   /**
    * Requests written. Those still in flight when the run stopped got no response here, but the
    * worker served them and their Redis requests were counted: per-operation counts divide by this.

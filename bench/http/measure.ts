@@ -47,7 +47,7 @@ export async function measureRun(
     const callsBefore = await deps.redis.commandCalls();
     await control?.resetCounters();
     const cpuBefore = processCpuMs(worker.pid);
-    const load = await deps.load.run({ ...job, amount });
+    const load = await deps.load.run({ ...job, amount, durationSeconds: settings.durationSeconds });
     await settle(control, quiet);
     const cpuAfter = processCpuMs(worker.pid);
     const counters = await control?.counters();

@@ -1,4 +1,5 @@
 import type { Fixture } from "./fixture.ts";
+import type { LoadGeneratorName } from "./load-choice.ts";
 import type { LoadGenerator } from "./load-client.ts";
 import { measureRun } from "./measure.ts";
 import { probe } from "./probe.ts";
@@ -16,6 +17,7 @@ export interface SuiteOptions {
   mixedKeyCount: number;
   /** Scenario ids to run; all when empty. */
   only: readonly string[];
+  load: LoadGeneratorName;
   log: (line: string) => void;
 }
 
@@ -74,7 +76,7 @@ export async function runSuite(fixture: Fixture, load: LoadGenerator, options: S
             `p50 ${result.p50Ms?.toFixed(2)} ms, p99 ${result.p99Ms?.toFixed(2)} ms, ` +
             `${(record.gatewayRequests / Math.max(1, result.sent)).toFixed(3)} gw req/op, ` +
             `${record.workerCpuMs === undefined ? "?" : Math.round((record.workerCpuMs * 1000) / Math.max(1, result.sent))} µs worker CPU/req, ` +
-            `${result.errors} errors ${JSON.stringify(result.outcomes)}`,
+            `${result.errors} errors (${result.generator}) ${JSON.stringify(result.outcomes)}`,
         );
       }
     }

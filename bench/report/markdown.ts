@@ -32,6 +32,14 @@ function cellTable(results: BenchResults, latencyMs: number): string[] {
   ];
 }
 
+function loadMethod(load: "wrk" | "autocannon"): string {
+  if (load === "autocannon") return "Load comes from autocannon in a separate Node process, for every scenario.";
+  return (
+    "Load comes from wrk (Debian's package; 2 threads, 1 for a single connection), a C event loop that leaves the CPU to the worker, for every scenario that sends one fixed request; the mixed scenario, which draws a key per request, keeps autocannon in a separate Node process. " +
+    "On a 2-core machine a Node load generator takes CPU the worker would have used, which narrows every CPU-bound difference: results before 2026-12-03 used autocannon for all scenarios, and `npm run bench -- --load autocannon` measures that way again. wrk runs are timed, so requests still in flight when a run stops (at most one per connection) are served and counted in the gateway's requests but not in the latencies."
+  );
+}
+
 export function renderResults(results: BenchResults, jsonName: string, scenarios: readonly Scenario[]): string {
   const { method, environment } = results;
   const load = results.cells.map((c) => c.loadAverage);
@@ -42,14 +50,14 @@ export function renderResults(results: BenchResults, jsonName: string, scenarios
     "",
     `Machine: ${environment.cpu}, ${environment.cpus} cores, ${environment.platform}; Node ${environment.node}. ` +
       `Miniflare ${results.versions.miniflare} (workerd, compatibility date ${results.compatibilityDate}), wrangler ${results.versions.wrangler}, ` +
-      `autocannon ${results.versions.autocannon}, hono ${results.versions.hono}, @upstash/redis ${results.versions["@upstash/redis"]}, @unkey/cache ${results.versions["@unkey/cache"]}.`,
+      `${results.versions.wrk ? `wrk ${results.versions.wrk}, ` : ""}autocannon ${results.versions.autocannon}, hono ${results.versions.hono}, @upstash/redis ${results.versions["@upstash/redis"]}, @unkey/cache ${results.versions["@unkey/cache"]}.`,
     "",
     "![Throughput per scenario](results/throughput.svg)",
     "",
     "## Method",
     "",
     `- Every worker is bundled (edge-cache by \`wrangler deploy --dry-run\`, the comparison workers by esbuild with the same options) and served by Miniflare directly on a loopback port, not \`wrangler dev\`, whose proxy would be the bottleneck. L2 is a real redis-server behind the project's Upstash-compatible gateway (dev/gateway); each Redis-backed worker has a gateway scope of its own, whose request counters give "gateway req/op".`,
-    `- Load comes from autocannon in a separate Node process. Every run is warmed up for ${method.warmupSeconds} s, then measured for ${method.durationSeconds} s; each cell is run ${method.reps} times, the repetitions being rounds over all cells (so a burst of other work lands on one run of many cells, not on every run of one). Tables give the median, with the slowest and fastest repetition. Latencies are exact percentiles of every response time (autocannon's own histogram rounds to whole milliseconds).`,
+    `- ${loadMethod(method.load ?? "autocannon")} Every run is warmed up for ${method.warmupSeconds} s, then measured for ${method.durationSeconds} s; each cell is run ${method.reps} times, the repetitions being rounds over all cells (so a burst of other work lands on one run of many cells, not on every run of one). Tables give the median, with the slowest and fastest repetition. Latencies are exact percentiles of every response time (wrk's histogram counts microseconds; autocannon's own rounds to whole milliseconds, so its responses are timed by the harness).`,
     `- Every request reads or writes the same ${method.valueBytes}-byte HTML-like value. The mixed scenario draws keys from Zipf(1.0) over ${int(method.mixedKeyCount)} keys, all written beforehand, with a seeded generator; 10% of its requests are PUTs.`,
     `- "gateway req/op" is every request the worker's gateway scope received, divided by the requests sent, counted after in-flight requests settled. For edge-cache it is split into the operation's own requests, stats flushes (counted by the marker each flush leaves in Redis) and token re-verifications (the resolve-token script's HGETs in Redis's command stats); "degraded" counts responses served STALE, writes kept in memory only and batch operations that were not hits.`,
     '- "worker CPU µs/req" is the CPU time of the worker\'s workerd process (from /proc) over the measured run, per request sent; it includes Miniflare\'s entry worker, which every scenario pays alike. Unlike req/s it barely moves with other load on the machine, so it is the steadier way to compare the work a request costs. "GETs from Redis" is the share of edge-cache GET responses with `X-Cache: HIT-L2`.',

@@ -14,6 +14,8 @@ export interface BenchResults {
   compatibilityDate: string;
   method: Pick<BenchOptions, "durationSeconds" | "warmupSeconds" | "reps" | "connections" | "latencyMs" | "mixedKeyCount"> & {
     valueBytes: number;
+    /** `--load`; absent in results measured before wrk, which used autocannon for every scenario. */
+    load?: BenchOptions["load"];
   };
   scenarios: { id: string; letter: string; label: string; worker: string }[];
   cells: CellSummary[];

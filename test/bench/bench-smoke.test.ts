@@ -15,7 +15,12 @@ describe("npm run bench -- --smoke", () => {
     const { code, output } = await runBench(["--smoke", "--report", reportPath]);
     expect(code, output).toBe(0);
 
-    const { cells } = JSON.parse(readFileSync(reportPath, "utf8")) as { cells: CellSummary[] };
+    const { cells, generators } = JSON.parse(readFileSync(reportPath, "utf8")) as {
+      cells: CellSummary[];
+      generators: Record<string, string>;
+    };
+    // wrk sends every fixed request; the mixed plan, a key drawn per request, stays on autocannon.
+    expect(generators).toEqual(Object.fromEntries(SCENARIOS.map((s) => [s.id, s.id === "mixed" ? "autocannon" : "wrk"])));
     const expected = [...SCENARIOS.map((s) => `${s.id} +0`), ...SCENARIOS.filter((s) => s.withLatency).map((s) => `${s.id} +25`)].sort();
     expect(cells.map((c) => `${c.scenario} +${c.latencyMs}`).sort()).toEqual(expected);
     for (const cell of cells) {
