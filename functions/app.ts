@@ -1,6 +1,5 @@
 import { Scalar } from "@scalar/hono-api-reference";
 import { Hono } from "hono";
-import { requestId } from "hono/request-id";
 import { errorBody, renderError } from "../shared/errors";
 import { adminL2Migration } from "./admin-l2-migration";
 import { adminLimits } from "./admin-limits";
@@ -17,9 +16,7 @@ import { invalidate } from "./invalidate";
 import { metrics } from "./metrics";
 import { adminAuth } from "./middleware/admin-auth";
 import { apiHeaders } from "./middleware/api-headers";
-import { requestBudget } from "./middleware/request-budget";
-import { requestLog } from "./middleware/request-log";
-import { withServices } from "./middleware/services";
+import { requestContext } from "./middleware/request-context";
 import { tenantApi } from "./middleware/tenant-api";
 import { serveOpenApiDocument } from "./openapi/document";
 import { stats } from "./stats";
@@ -28,17 +25,9 @@ import { warmPlans } from "./warm-plans";
 
 export function buildApp() {
   const app = new Hono<AppEnv>();
-  app.use(requestId({ headerName: "X-Request-Id" }));
-  app.use(requestLog);
-  app.use(withServices);
+  app.use(requestContext);
   app.onError(renderError);
   app.notFound((c) => c.json(errorBody("not_found", "No such route"), 404));
-
-  // One Redis budget for the routes that answer from a round trip or two. Export pages, warm
-  // plans, admin, metrics and the dashboard make many calls on purpose, and a budget cutting a
-  // multi-step change (a token rotation) in half would do harm: they keep per-call deadlines.
-  // Registered before tenant auth, so a token re-verification shares the budget.
-  for (const path of ["/health", "/v1/cache", "/v1/cache/*", "/v1/batch", "/v1/invalidate", "/v1/stats"]) app.use(path, requestBudget);
 
   app.route("/health", health);
 

@@ -9,6 +9,7 @@ import { limitsOf } from "./http/limits";
 import { methodNotAllowed } from "./http/method-not-allowed";
 import { readBodyWithLimit } from "./http/read-body";
 import { readEntry } from "./http/read-entry";
+import { respond } from "./http/response-headers";
 import { storageFull } from "./http/storage-full";
 import { parseOr400 } from "./http/validation";
 import { assertScope } from "./middleware/require-scope";
@@ -69,9 +70,9 @@ export const cacheEntries = new Hono<AppEnv>()
     if (!found) throw new ApiError(404, "not_found", "No entry under this key", { "X-Cache": "MISS" });
     stats.noteRead(key.tenant, key.key);
     const headers = entryHeaders(found.entry, status, now);
-    if (matchesIfNoneMatch(c.req.header("If-None-Match"), found.entry.etag)) return c.body(null, 304, headers);
+    if (matchesIfNoneMatch(c.req.header("If-None-Match"), found.entry.etag)) return respond(c, null, 304, headers);
     if (c.req.method === "GET") stats.add(key.tenant, "bytesOut", found.entry.value.byteLength);
-    return c.body(found.entry.value as Uint8Array<ArrayBuffer>, 200, headers);
+    return respond(c, found.entry.value as Uint8Array<ArrayBuffer>, 200, headers);
   })
   .delete(KEY_ROUTE, async (c) => {
     assertScope(c.get("token").scopes, "write");

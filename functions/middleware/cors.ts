@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { ApiError } from "../../shared/errors";
 import { isBrowserOrigin } from "../../shared/tenants/tenant-record";
 import type { AppEnv } from "../app-env";
+import { addResponseHeader } from "../http/response-headers";
 import { clientAddress, countAuthFailure, refuseThrottledClient } from "./auth-failures";
 
 const ALLOW_HEADERS = "Authorization, Content-Type, If-None-Match";
@@ -56,7 +57,7 @@ export function allowOrigin(c: Context<AppEnv>): void {
   if (!origin) return;
   const allowed = c.get("token").allowedOrigins ?? c.get("tenantRecord").allowedOrigins;
   if (!allowed.includes(origin)) throw new ApiError(403, "origin_not_allowed", "This origin is not allowed for this token");
-  c.header("Access-Control-Allow-Origin", origin);
-  c.header("Access-Control-Expose-Headers", EXPOSE_HEADERS);
-  c.header("Vary", "Origin", { append: true });
+  addResponseHeader(c, "Access-Control-Allow-Origin", origin);
+  addResponseHeader(c, "Access-Control-Expose-Headers", EXPOSE_HEADERS);
+  addResponseHeader(c, "Vary", "Origin");
 }

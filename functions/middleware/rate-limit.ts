@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { ApiError } from "../../shared/errors";
 import type { RateDecision, RateRule } from "../../shared/limits/rate-limiter";
 import type { AppEnv } from "../app-env";
+import { addResponseHeader } from "../http/response-headers";
 
 /** Whether the request's tenant or token has a rate limit at all. */
 export function hasRateLimit(c: Context<AppEnv>): boolean {
@@ -30,7 +31,7 @@ export async function enforceRateLimit(c: Context<AppEnv>): Promise<void> {
     const retryAfter = Math.max(1, Math.ceil((tightest.resetAt - Date.now()) / 1000));
     throw new ApiError(429, "rate_limited", "Too many requests", { ...headers, "Retry-After": String(retryAfter) });
   }
-  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  for (const [name, value] of Object.entries(headers)) addResponseHeader(c, name, value);
 }
 
 function rateLimitHeaders(decision: RateDecision, rule: RateRule): Record<string, string> {

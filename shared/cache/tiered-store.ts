@@ -62,6 +62,11 @@ export interface TieredStoreOptions {
  * costs no payload). Redis failures never reach the caller when L1 can answer: reads fall back
  * to the retained copy (degraded), writes to memory only (reported as such).
  */
+export interface ReadOptions {
+  /** Runs work behind the response (the request's waitUntil). */
+  background?: (work: Promise<unknown>) => void;
+}
+
 export class TieredStore implements Store {
   readonly l1: MemoryStore;
   readonly l2: L2Store | undefined;
@@ -97,18 +102,28 @@ export class TieredStore implements Store {
   }
 
   /**
+   * What `get` answers without any I/O: the L1 copy while it is within its bound, queued for a
+   * batched check as `get` would. Undefined when the read needs Redis, or misses.
+   */
+  getFromMemory(key: EntryKey, options: ReadOptions = {}): Lookup | undefined {
+    const record = this.l1.record(key);
+    const now = this.#now();
+    if (!record || now >= record.checkedUntil || !isServable(record.entry, now)) return undefined;
+    if (options.background && record.queuedFor !== record.checkedUntil && this.#refreshAheadMs > 0)
+      this.#queueCheck(key, record, now, options.background);
+    return { entry: record.entry, tier: "l1", degraded: false };
+  }
+
+  /**
    * `background` runs work behind the response (the request's waitUntil): with it, a copy read
    * within `refreshAheadMs` of running out is queued for a batched check (refresh ahead); without
    * it, copies are checked when they run out, one by one, as the reader's own request.
    */
-  async get(key: EntryKey, options: { background?: (work: Promise<unknown>) => void } = {}): Promise<Lookup | undefined> {
+  async get(key: EntryKey, options: ReadOptions = {}): Promise<Lookup | undefined> {
+    const served = this.getFromMemory(key, options);
+    if (served) return served;
     const record = this.l1.record(key);
     const now = this.#now();
-    if (record && now < record.checkedUntil && isServable(record.entry, now)) {
-      if (options.background && record.queuedFor !== record.checkedUntil && this.#refreshAheadMs > 0)
-        this.#queueCheck(key, record, now, options.background);
-      return { entry: record.entry, tier: "l1", degraded: false };
-    }
     const l2 = this.l2;
     if (!l2) return undefined;
 

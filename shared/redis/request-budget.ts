@@ -8,11 +8,12 @@ import { StoreUnavailableError } from "../cache/store";
  * request's later calls fail at once and go to their fallback. So a request waits on Redis for
  * one deadline in all, not one per call (bench/CHAOS.md, finding 4).
  *
- * The budget travels in an AsyncLocalStorage rather than as a parameter: it is established once
- * for the request (functions/middleware/services.ts) and read only at the two places that talk to
+ * The budget travels in an AsyncLocalStorage rather than as a parameter: it is made at the start
+ * of the request (functions/middleware/request-context.ts), entered around the steps that may
+ * call Redis (functions/http/request-budget.ts), and read only at the two places that talk to
  * Redis (the transport and the rate limiter), so the store, the token service and the warm code
- * between them keep their signatures. Its cost on a request that makes no Redis call (an L1 hit)
- * is this object and the storage's context frame. Work that outlives the response (stats flushes,
+ * between them keep their signatures. A request answered without Redis (an L1 hit with a verified
+ * token) never enters it: it costs that request only this object. Work that outlives the response (stats flushes,
  * revalidation and lease releases through waitUntil, cron) is started through
  * `outsideRequestBudget`, so it keeps the per-call deadlines and is never cut by a request that
  * happened to trigger it.
@@ -54,6 +55,16 @@ const storage = new AsyncLocalStorage<RequestBudget>();
 /** Runs a request's work under a fresh budget of `budgetMs`. */
 export function withRequestBudget<T>(budgetMs: number, work: () => T): T {
   return storage.run(new RequestBudget(budgetMs), work);
+}
+
+/**
+ * Runs work under a budget made earlier in the request: a request enters its budget only for the
+ * steps that may call Redis, since entering a context frame is a measurable share of a request
+ * that makes no call (an L1 hit; bench/PROFILE.md). The deadline still runs from the budget's
+ * creation, so every step of the request shares it.
+ */
+export function withinRequestBudget<T>(budget: RequestBudget, work: () => T): T {
+  return storage.run(budget, work);
 }
 
 /** The budget of the request this code runs for; undefined in background work and cron. */

@@ -56,6 +56,17 @@ export class TokenService {
     return this.#verified.has(token);
   }
 
+  /**
+   * The verification of a token that verified in this isolate and whose lookup is still within
+   * its cache bound, without I/O; undefined when only `verify` can tell (it may ask Redis).
+   */
+  verifyCached(token: string): Verification | undefined {
+    const digest = this.#verified.get(token);
+    const resolved = digest ? this.#lookups.cached(digest) : undefined;
+    if (!resolved?.tenant || tokenProblem(resolved.token, resolved.tenant.status, this.#now())) return undefined;
+    return { ok: true, tenant: resolved.tenant, token: resolved.token };
+  }
+
   async verify(token: string): Promise<Verification> {
     const digest = await this.#digestOf(token);
     const resolved = digest ? await this.#lookups.resolve(digest) : undefined;

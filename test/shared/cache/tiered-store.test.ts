@@ -46,6 +46,23 @@ describe("TieredStore", () => {
     expect((await store.get(key))?.tier).toBe("l1");
     expect((await control.counters()).requests.total).toBe(0);
   });
+
+  it("answers an L1 copy within its bound without I/O, and leaves to get what needs Redis", async () => {
+    const { store, control } = await scopedStore(60_000);
+    const key = { tenant: uniqueTenant(), key: "k" };
+    expect(store.getFromMemory(key)).toBeUndefined();
+    await store.set(key, await entryOf("v"));
+    await control.resetCounters();
+    const served = store.getFromMemory(key);
+    expect(served).toMatchObject({ tier: "l1", degraded: false });
+    expect(new TextDecoder().decode(served?.entry.value)).toBe("v");
+    expect((await control.counters()).requests.total).toBe(0);
+
+    const { store: checkedEveryRead } = await scopedStore(0);
+    await checkedEveryRead.set(key, await entryOf("w"));
+    expect(checkedEveryRead.getFromMemory(key)).toBeUndefined();
+    expect((await checkedEveryRead.get(key))?.tier).toBe("l2");
+  });
 });
 
 /** A runner to the real Redis whose next call never settles, as when its request is cancelled at that await. */

@@ -52,6 +52,25 @@ describe("TokenService", () => {
   });
 });
 
+describe("TokenService.verifyCached", () => {
+  it("answers without the registry only for a token verified here within the cache bound", async () => {
+    let now = 1_000_000;
+    const { registry, service, token, tokenId } = await serviceWithToken({ now: () => now });
+    expect(service.verifyCached(token)).toBeUndefined();
+    await service.verify(token);
+    registry.resolves = 0;
+    expect(service.verifyCached(token)).toMatchObject({ ok: true, tenant: { id: "acme" }, token: { id: tokenId } });
+    expect(registry.resolves).toBe(0);
+    now += 5001;
+    expect(service.verifyCached(token)).toBeUndefined();
+    expect(await service.verify(token)).toMatchObject({ ok: true });
+    // A revocation in this isolate is seen at once, not at the end of the bound.
+    await service.revoke(acme, tokenId);
+    expect(service.verifyCached(token)).toBeUndefined();
+    expect(await service.verify(token)).toEqual({ ok: false, problem: "revoked" });
+  });
+});
+
 describe("TokenService: unknown tokens", () => {
   it("asks the registry about a made-up token once, then remembers it is unknown", async () => {
     const { registry, service } = await serviceWithToken();
