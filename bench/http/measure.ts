@@ -1,4 +1,6 @@
 import { loadavg } from "node:os";
+import { scriptSha } from "../../shared/redis/lua-script.ts";
+import { resolveTokenScript } from "../../shared/tenants/registry-scripts.ts";
 import type { Fixture } from "./fixture.ts";
 import type { LoadGenerator } from "./load-client.ts";
 import { processCpuMs } from "./process-cpu.ts";
@@ -62,6 +64,7 @@ export async function measureRun(
       load,
       gatewayRequests: counters?.requests.total ?? 0,
       gatewayCommands: counters?.commands.byName ?? {},
+      tokenChecks: counters?.commands.byScript[await scriptSha(resolveTokenScript)] ?? 0,
       statsFlushes,
       redisCalls,
       workerCpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore,

@@ -7,8 +7,7 @@ import { Redis } from "ioredis";
  *
  * - stats flushes, by the marker each one leaves: `ec:<tenant>:f:<flush id>`, kept 300 s (longer
  *   than any run), one per tenant per flush, each flush being one gateway request;
- * - commands run inside scripts, from `INFO commandstats` (token re-verification, for one, is
- *   the resolve-token script's two HGETs).
+ * - commands run inside scripts, from `INFO commandstats`.
  */
 export class RedisObserver {
   readonly #redis: Redis;

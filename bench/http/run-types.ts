@@ -13,6 +13,8 @@ export interface RunRecord {
   /** Requests the worker's gateway scope received during the measured run (all causes). */
   gatewayRequests: number;
   gatewayCommands: Record<string, number>;
+  /** Token re-verifications: calls of the resolve-token script the gateway received. */
+  tokenChecks: number;
   /** edge-cache stats flushes during the measured run (each is one gateway request); 0 elsewhere. */
   statsFlushes: number;
   /** Commands Redis ran during the measured run, those inside scripts included (INFO commandstats). */

@@ -33,7 +33,7 @@ export interface CellSummary {
   gatewayRequestsPerOp: number;
   /** Of which stats flushes (one request each). */
   statsRequestsPerOp: number;
-  /** Of which token re-verifications: the resolve-token script runs two HGETs, one request each. */
+  /** Of which token re-verifications: calls of the resolve-token script, counted by its SHA at the gateway. */
   tokenRequestsPerOp: number;
   /**
    * CPU the worker's workerd process spent per request sent, µs (every repetition pooled). Barely
@@ -89,7 +89,7 @@ export function summarize(records: readonly RunRecord[]): CellSummary[] {
       l2Share: l2ShareOf(outcomes),
       gatewayRequestsPerOp: perOp(sum((r) => r.gatewayRequests)),
       statsRequestsPerOp: perOp(sum((r) => r.statsFlushes)),
-      tokenRequestsPerOp: first.edgeCache ? perOp((redisCalls.hget ?? 0) / 2) : 0,
+      tokenRequestsPerOp: first.edgeCache ? perOp(sum((r) => r.tokenChecks)) : 0,
       workerCpuUsPerOp: runs.every((r) => r.workerCpuMs !== undefined) ? perOp(sum((r) => r.workerCpuMs ?? 0) * 1000) : undefined,
       gatewayCommands: runs.reduce((acc, r) => addInto(acc, r.gatewayCommands), {} as Record<string, number>),
       redisCalls,

@@ -46,7 +46,9 @@ function l1Targets(cells: readonly CellSummary[], connections: readonly number[]
     const hit = findCell(cells, "l1-hit", c, 0);
     const slowHit = findCell(cells, "l1-hit", c, latencyMs);
     const limit = findCell(cells, "limit", c, 0);
-    const speed = "L1 hit ≥ 0.9× limit req/s, p50 within +0.3 ms";
+    // The p50 bound applies where one connection's latency is the request's own, not a queue's.
+    const p50Bound = c === 1 ? 0.1 : undefined;
+    const speed = `L1 hit ≥ 0.95× limit req/s${p50Bound === undefined ? "" : `, p50 within +${p50Bound} ms`}`;
     const slow = `with +${latencyMs} ms gateway latency, hot-key p50 within +1 ms of the limit`;
     const verdicts: TargetVerdict[] = [];
     if (!hit || !limit) verdicts.push(notMeasured(speed, where(c, 0)));
@@ -56,7 +58,7 @@ function l1Targets(cells: readonly CellSummary[], connections: readonly number[]
       verdicts.push({
         target: speed,
         cell: where(c, 0),
-        met: ratio >= 0.9 && p50 <= 0.3,
+        met: ratio >= 0.95 && (p50Bound === undefined || p50 <= p50Bound),
         measured: `${ratio.toFixed(2)}× (${rps(hit)} vs ${rps(limit)} req/s); p50 ${ms(p50)} (${hit.p50Ms.median.toFixed(2)} vs ${limit.p50Ms.median.toFixed(2)})`,
       });
     }

@@ -46,14 +46,24 @@ describe("gateway control API", () => {
         token: gateway.token,
       },
     );
+    // Script calls are also counted by SHA (an unknown one answers NOSCRIPT, and still counts).
+    const sha = "a".repeat(40);
+    await post(
+      `${gateway.url}/pipeline`,
+      [
+        ["evalsha", sha.toUpperCase(), "0"],
+        ["evalsha", sha, "0"],
+      ],
+      { token: gateway.token },
+    );
     expect(await gateway.control.counters()).toEqual({
-      requests: { total: 3, single: 1, pipeline: 1, "multi-exec": 1 },
-      commands: { total: 6, byName: { ping: 1, set: 1, get: 1, incr: 2, del: 1 } },
+      requests: { total: 4, single: 1, pipeline: 2, "multi-exec": 1 },
+      commands: { total: 8, byName: { ping: 1, set: 1, get: 1, incr: 2, del: 1, evalsha: 2 }, byScript: { [sha]: 2 } },
     });
     await gateway.control.resetCounters();
     expect(await gateway.control.counters()).toEqual({
       requests: { total: 0, single: 0, pipeline: 0, "multi-exec": 0 },
-      commands: { total: 0, byName: {} },
+      commands: { total: 0, byName: {}, byScript: {} },
     });
   });
 

@@ -34,7 +34,7 @@ export type EndpointKind = "single" | "pipeline" | "multi-exec";
 export interface GatewayCounters {
   requests: { total: number } & Record<EndpointKind, number>;
   /** By lower-case command name. */
-  commands: { total: number; byName: Record<string, number> };
+  commands: { total: number; byName: Record<string, number>; byScript: Record<string, number> };
 }
 
 export interface GatewayControlOptions {
