@@ -12,6 +12,7 @@ import { methodNotAllowed } from "./http/method-not-allowed";
 import { readJsonWithLimit } from "./http/read-body";
 import { storageFull } from "./http/storage-full";
 import { parseOr400 } from "./http/validation";
+import { waitUntilOf } from "./http/wait-until";
 import { assertScope } from "./middleware/require-scope";
 
 const encoder = new TextEncoder();
@@ -48,7 +49,7 @@ export const batch = new Hono<AppEnv>()
       )),
       ...body.delete.map((key): Operation => ({ type: "delete", key: keyOf(tenant, key) })),
     ];
-    const results = await store.batch(operations);
+    const results = await store.batch(operations, { background: waitUntilOf(c) });
 
     const getResults = body.get.map((key, i) => describeGet(key, results[i], now));
     const setResults = body.set.map((set, i) => describeSet(set.key, results[body.get.length + i], limits.storageBytes));

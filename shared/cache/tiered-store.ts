@@ -194,7 +194,11 @@ export class TieredStore implements Store {
     if (!answer.ok) throw asFailure(answer.error);
   }
 
-  async batch(operations: readonly Operation[]): Promise<OperationResult[]> {
+  /**
+   * With `background`, the gets L1 answers are queued for the batched check as single reads are
+   * (refresh ahead), so a batch of hot keys does not read them all again from Redis each bound.
+   */
+  async batch(operations: readonly Operation[], options: ReadOptions = {}): Promise<OperationResult[]> {
     const l2 = this.l2;
     if (!l2) return runSequentially(this, operations);
     const now = this.#now();
@@ -204,9 +208,9 @@ export class TieredStore implements Store {
     const written = new Set<string>();
     operations.forEach((op, index) => {
       if (op.type === "get" && !written.has(memoryKey(op.key))) {
-        const record = this.l1.record(op.key);
-        if (record && now < record.checkedUntil && isServable(record.entry, now)) {
-          results[index] = { type: "get", lookup: { entry: record.entry, tier: "l1", degraded: false } };
+        const lookup = this.getFromMemory(op.key, options);
+        if (lookup) {
+          results[index] = { type: "get", lookup };
           return;
         }
       }

@@ -52,6 +52,31 @@ describe("refresh ahead: copies due soon are checked together, behind the respon
     expect(counted.commands.total).toBe(2);
   });
 
+  it("queues the copies a batch of gets reads from L1 the same way: one check behind the response, no read per batch", async () => {
+    const { store, control, background, settle } = await isolate({ l1MaxTtlMs: 10_000, refreshAheadMs: 10_000, sendMarginMs: 9_900 });
+    const tenant = uniqueTenant();
+    const keys = Array.from({ length: 50 }, (_, i) => ({ tenant, key: `batch-${i}` }));
+    for (const key of keys) await store.set(key, await entryOf(key.key));
+    await store.l2?.revalidateMany([{ key: keys[0]!, knownVersion: 0 }]);
+    await control.resetCounters();
+    const results = await store.batch(
+      keys.map((key) => ({ type: "get" as const, key })),
+      { background },
+    );
+    expect(results.every((result) => result.type === "get" && result.lookup?.tier === "l1")).toBe(true);
+    expect((await control.counters()).requests.total).toBe(0);
+    await settle();
+    // The batch's check of all 50, then the copies carried into the next bound: as for single reads.
+    expect((await control.counters()).requests.total).toBe(2);
+    // Without a background to run it in, a batch queues nothing (the copies are checked when due).
+    const other = await isolate({ l1MaxTtlMs: 10_000, refreshAheadMs: 10_000, sendMarginMs: 9_900 });
+    for (const key of keys) await other.store.set(key, await entryOf(key.key));
+    await other.control.resetCounters();
+    await other.store.batch(keys.map((key) => ({ type: "get" as const, key })));
+    await other.settle();
+    expect((await other.control.counters()).requests.total).toBe(0);
+  });
+
   it("keeps the staleness bound: a write from another isolate is seen within the L1 bound, by the batched check", async () => {
     const reader = await isolate({ l1MaxTtlMs: 300, refreshAheadMs: 300 });
     const writer = await isolate({ l1MaxTtlMs: 300 });
