@@ -6,19 +6,9 @@ import { type LogLevel, log, logs } from "../../shared/log";
 import { RequestBudget } from "../../shared/redis/request-budget";
 import { servicesFor } from "../../shared/services";
 import type { AppEnv } from "../app-env";
-import { inRequestBudget } from "../http/request-budget";
+import { inRequestBudget, usesRequestBudget } from "../http/request-budget";
 import { requestIdOf } from "../http/request-id";
 import { applyResponseHeaders } from "../http/response-headers";
-
-// The routes that answer from a round trip or two share one Redis budget. Export pages, warm
-// plans, admin, metrics and the dashboard make many calls on purpose, and a budget cutting a
-// multi-step change (a token rotation) in half would do harm: they keep per-call deadlines.
-const BUDGETED_PATHS = new Set(["/health", "/v1/cache", "/v1/batch", "/v1/invalidate", "/v1/stats"]);
-const BUDGETED_PREFIX = "/v1/cache/";
-
-export function usesRequestBudget(path: string): boolean {
-  return BUDGETED_PATHS.has(path) || path.startsWith(BUDGETED_PREFIX);
-}
 
 /**
  * What every request gets before its route, in one middleware rather than four (each layer of

@@ -13,8 +13,8 @@ import { StoreUnavailableError } from "../cache/store";
  * call Redis (functions/http/request-budget.ts), and read only at the two places that talk to
  * Redis (the transport and the rate limiter), so the store, the token service and the warm code
  * between them keep their signatures. A request answered without Redis (an L1 hit with a verified
- * token) never enters it: it costs that request only this object. Work that outlives the response (stats flushes,
- * revalidation and lease releases through waitUntil, cron) is started through
+ * token) never enters it: it costs that request only this object. Work that outlives the response
+ * (stats flushes, revalidation and lease releases through waitUntil, cron) is started through
  * `outsideRequestBudget`, so it keeps the per-call deadlines and is never cut by a request that
  * happened to trigger it.
  */

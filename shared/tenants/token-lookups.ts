@@ -79,16 +79,19 @@ export class TokenLookups {
   /** A digest's answer while it is within the cache bound; undefined when `resolve` must decide. */
   cached(digest: string): ResolvedToken | undefined {
     const cached = this.#cache.get(digest);
-    return cached && this.#now() - cached.at < this.#cacheMs ? cached.resolved : undefined;
+    return cached && this.#isFresh(cached, this.#now()) ? cached.resolved : undefined;
+  }
+
+  #isFresh(cached: Cached, now: number): boolean {
+    return now - cached.at < this.#cacheMs;
   }
 
   async resolve(digest: string): Promise<ResolvedToken | undefined> {
     const now = this.#now();
     const unknownAt = this.#unknown.get(digest);
     if (unknownAt !== undefined && now - unknownAt < this.#unknownCacheMs) return undefined;
-    const fresh = this.cached(digest);
-    if (fresh) return fresh;
     const cached = this.#cache.get(digest);
+    if (cached && this.#isFresh(cached, now)) return cached.resolved;
     // One refresh per token at a time: concurrent requests keep the answer being refreshed, at
     // most one round trip past the bound, instead of each asking Redis (or awaiting another
     // request's I/O, which in Workers could cancel them together). A marker older than any call

@@ -96,6 +96,28 @@ describe("one Redis budget per request, with every Redis call just under the dea
   });
 });
 
+describe("an entry read enters the budget only when the L1 cannot answer, and then shares it", () => {
+  it("reads Redis with what the token's re-verification left: the read is cut, not given its own deadline", async () => {
+    const { app, control, alice } = await budgetApp({ TOKEN_CACHE_SECONDS: "0" });
+    await warmScripts(app, alice);
+    // Written by another isolate: this one holds no copy, so its GET must read Redis.
+    expect((await app.otherIsolate().as(alice, cachePath("elsewhere"), put("v"))).status).toBe(201);
+    await control.setFaults({ latencyMs: 200 });
+    try {
+      // 200 ms to verify the token left 100 ms for the read: with a deadline of its own it would
+      // have answered 200; inside the shared budget it is cut, and with no copy that is a 503.
+      const res = await app.as(alice, cachePath("elsewhere"));
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ error: { code: "store_unavailable" } });
+    } finally {
+      await control.clearFaults();
+    }
+    const after = await app.as(alice, cachePath("elsewhere"));
+    expect(after.status).toBe(200);
+    expect(after.headers.get("X-Cache")).toBe("HIT-L2");
+  });
+});
+
 describe("work after the response keeps its own deadlines", () => {
   it("flushes stats with the full per-call timeout after a request that spent its budget", async () => {
     const { app, control, alice } = await budgetApp({ TOKEN_CACHE_SECONDS: "0", STATS_FLUSH_INTERVAL_MS: "1" });
