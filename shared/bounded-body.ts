@@ -10,6 +10,12 @@ export async function readBoundedBody(message: Request | Response, maxBytes: num
     return undefined;
   }
   if (!message.body) return new Uint8Array(0);
+  // A request's declared length delimits its body on the wire (responses are decompressed past
+  // theirs), so within the limit it is read in one call rather than chunk by chunk.
+  if (declared !== null && message instanceof Request && !message.headers.has("Content-Encoding")) {
+    const body = new Uint8Array(await message.arrayBuffer());
+    return body.byteLength > maxBytes ? undefined : body;
+  }
   const reader = message.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

@@ -24,6 +24,8 @@ export interface Scenario {
   withLatency: boolean;
   /** The peer scenario doing the same work, for the "edge-cache ≥ peer" comparison. */
   peer?: string;
+  /** The hand-written SDK scenario doing the same work, where it is not one GET (`naive`). */
+  naive?: string;
   plan(options: { mixedKeyCount: number }): RequestPlan;
   /** What a single request must answer before the scenario may run: a wrong setup fails fast. */
   probe: { status: number; xCache?: string };
@@ -52,6 +54,28 @@ export const SCENARIOS: readonly Scenario[] = [
     edgeCache: false,
     withLatency: true,
     plan: () => get(HOT_KEY),
+    probe: { status: 200 },
+  },
+  {
+    id: "naive-set",
+    letter: "b",
+    label: "naive: one @upstash/redis SET",
+    shortLabel: "(b) naive SDK SET",
+    worker: "naive",
+    edgeCache: false,
+    withLatency: false,
+    plan: () => ({ kind: "put", path: "/v1/cache/set-target", body: VALUE, contentType: CONTENT_TYPE }),
+    probe: { status: 201 },
+  },
+  {
+    id: "naive-batch",
+    letter: "b",
+    label: "naive: one @upstash/redis MGET of 100 keys",
+    shortLabel: "(b) naive SDK MGET of 100",
+    worker: "naive",
+    edgeCache: false,
+    withLatency: false,
+    plan: () => ({ kind: "post-json", path: "/v1/batch", body: JSON.stringify({ get: batchKeys }) }),
     probe: { status: 200 },
   },
   {
@@ -123,6 +147,7 @@ export const SCENARIOS: readonly Scenario[] = [
     worker: "edge",
     edgeCache: true,
     withLatency: false,
+    naive: "naive-set",
     plan: () => ({ kind: "put", path: "/v1/cache/set-target", body: VALUE, contentType: CONTENT_TYPE }),
     probe: { status: 201 },
   },
@@ -134,6 +159,7 @@ export const SCENARIOS: readonly Scenario[] = [
     worker: "edge",
     edgeCache: true,
     withLatency: false,
+    naive: "naive-batch",
     plan: () => ({ kind: "post-json", path: "/v1/batch", body: JSON.stringify({ get: batchKeys }) }),
     probe: { status: 200 },
   },
@@ -145,6 +171,7 @@ export const SCENARIOS: readonly Scenario[] = [
     worker: "edgeRevalidate",
     edgeCache: true,
     withLatency: false,
+    naive: "naive-batch",
     plan: () => ({ kind: "post-json", path: "/v1/batch", body: JSON.stringify({ get: batchKeys }) }),
     probe: { status: 200 },
   },

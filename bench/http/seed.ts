@@ -17,6 +17,7 @@ export async function seed(fixture: Fixture, options: { mixedKeyCount: number; l
     fetch(`${base}${path}`, { method: "PUT", headers: { authorization, "content-type": CONTENT_TYPE }, body: VALUE });
 
   await expectStatus(await put(targets.naive.worker.url, `/v1/cache/${HOT_KEY}`), 201, "naive hot key");
+  for (const key of batchKeys) await expectStatus(await put(targets.naive.worker.url, `/v1/cache/${key}`), 201, "naive batch keys");
   await expectStatus(await put(targets.peer.worker.url, "/v1/cache/hot-memory"), 201, "peer hot key (through the cache)");
   await expectStatus(await put(targets.peer.worker.url, "/seed-l2/hot-upstash"), 201, "peer hot key (Upstash only)");
   await expectStatus(await put(targets.edge.worker.url, `/v1/cache/${HOT_KEY}${LONG_TTL_QUERY}`), 201, "edge-cache hot key");

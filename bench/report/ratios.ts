@@ -9,8 +9,10 @@ export interface Ratio {
   /** Against the bare route at the same concurrency (it has no Redis to slow down). */
   vsLimit: number | undefined;
   p50OverLimitMs: number | undefined;
-  /** Against one SDK GET per request, same concurrency and gateway latency. */
+  /** Against the hand-written SDK calls doing the same work (one GET, SET or MGET), same concurrency and gateway latency. */
   vsNaive: number | undefined;
+  /** That hand-written scenario, where it is not the one GET (`naive`). */
+  naiveScenario?: string | undefined;
   /** Against the peer scenario doing the same work, where there is one. */
   peerScenario: string | undefined;
   vsPeer: number | undefined;
@@ -28,9 +30,11 @@ export function computeRatios(cells: readonly CellSummary[], scenarios: readonly
     .filter((cell) => cell.scenario !== "limit")
     .map((cell) => {
       const limit = findCell(cells, "limit", cell.connections, 0);
-      const peerScenario = scenarios.find((s) => s.id === cell.scenario)?.peer;
+      const scenario = scenarios.find((s) => s.id === cell.scenario);
+      const peerScenario = scenario?.peer;
       const peer = peerScenario ? findCell(cells, peerScenario, cell.connections, cell.latencyMs) : undefined;
-      const naive = cell.scenario === "naive" ? undefined : findCell(cells, "naive", cell.connections, cell.latencyMs);
+      const naive =
+        scenario?.worker === "naive" ? undefined : findCell(cells, scenario?.naive ?? "naive", cell.connections, cell.latencyMs);
       return {
         scenario: cell.scenario,
         connections: cell.connections,
@@ -38,6 +42,7 @@ export function computeRatios(cells: readonly CellSummary[], scenarios: readonly
         vsLimit: ratio(cell, limit),
         p50OverLimitMs: limit ? cell.p50Ms.median - limit.p50Ms.median : undefined,
         vsNaive: ratio(cell, naive),
+        naiveScenario: scenario?.naive,
         peerScenario,
         vsPeer: ratio(cell, peer),
       };

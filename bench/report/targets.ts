@@ -145,6 +145,23 @@ export function evaluateTargets(
             true,
           ),
         );
+  // A write and a batch read against the SDK calls a team would write for them (one SET, one MGET).
+  for (const [scenario, naive, what] of [
+    ["set", "naive-set", "SET"],
+    ["batch-l2", "naive-batch", "batch of 100 GETs from Redis"],
+  ] as const)
+    for (const c of options.connections)
+      verdicts.push(
+        speedVersus(
+          `${what} (${scenario}) ≥ 0.9× hand-written SDK calls (${naive})`,
+          findCell(cells, scenario, c, 0),
+          findCell(cells, naive, c, 0),
+          0.9,
+          where(c, 0),
+          naive,
+          false,
+        ),
+      );
   for (const [scenario, peer] of [
     ["l1-hit", "peer-memory"],
     ["l2-no-l1", "peer-upstash"],

@@ -67,6 +67,7 @@ export function createUpstashClient(options: UpstashRunnerOptions): UpstashClien
     token: options.token,
     // Values are opaque bytes: the SDK must not JSON.parse them into numbers or nulls.
     automaticDeserialization: false,
+    responseEncoding: false,
     // Auto-pipelining would share one fetch between concurrent requests; in Workers a request
     // that awaits I/O started by another can be cancelled with it. Each request batches itself.
     enableAutoPipelining: false,

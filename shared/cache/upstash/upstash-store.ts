@@ -58,7 +58,13 @@ export interface UpstashStoreOptions {
 
 interface UpstashPreparedBatch extends PreparedBatch {
   readonly calls: readonly Call[];
+  /** Per operation, the call that answers it and, for a get read with others, its place in that call's reply. */
+  readonly replyOf: readonly { call: number; item?: number }[];
 }
+
+// revalidate-many's byte limit for a batch's reads: none, so a batch's answer holds the same bytes
+// as when each of its gets was a call of its own.
+const NO_BYTE_LIMIT = String(Number.MAX_SAFE_INTEGER);
 
 /** The L2 adapter for Upstash Redis: entries in Redis, one HTTP request per call or batch. */
 export class UpstashStore implements RecordCopyL2 {
@@ -136,21 +142,42 @@ export class UpstashStore implements RecordCopyL2 {
     return this.runPrepared(await this.prepare(operations));
   }
 
+  /**
+   * One call per write or delete, and one per run of consecutive gets: a run of reads is one
+   * revalidate-many call (one billed command however many keys) rather than one get-entry each.
+   * Calls keep the batch's order, so a read still sees the writes before it and none after.
+   */
   async prepare(operations: readonly Operation[]): Promise<UpstashPreparedBatch> {
     const now = this.#now();
-    const calls = await Promise.all(operations.map((op) => this.#toCall(op, now)));
+    const calls: (Call | Promise<Call>)[] = [];
+    const replyOf: { call: number; item?: number }[] = [];
+    for (let start = 0; start < operations.length; ) {
+      let end = start;
+      while (operations[end]?.type === "get") end++;
+      if (end - start > 1) {
+        const reads = operations.slice(start, end).map((op) => op.key);
+        for (let item = 0; item < reads.length; item++) replyOf.push({ call: calls.length, item });
+        calls.push(readManyCall(reads));
+        start = end;
+      } else {
+        replyOf.push({ call: calls.length });
+        calls.push(this.#toCall(operations[start] as Operation, now));
+        start++;
+      }
+    }
+    const resolved = await Promise.all(calls);
     if (operations.some((op) => op.type === "set")) {
-      const requestBytes = oversizedRequestBytes(calls.map(wireSizeOf), this.#maxRequestBytes);
+      const requestBytes = oversizedRequestBytes(resolved.map(wireSizeOf), this.#maxRequestBytes);
       if (requestBytes !== undefined) throw new RequestTooLargeError(requestBytes, this.#maxRequestBytes);
     }
-    return { operations, calls };
+    return { operations, calls: resolved, replyOf };
   }
 
   async runPrepared(prepared: PreparedBatch): Promise<OperationResult[]> {
-    const { operations, calls } = prepared as UpstashPreparedBatch;
+    const { operations, calls, replyOf } = prepared as UpstashPreparedBatch;
     if (operations.length === 0) return [];
     const replies = await runCalls(this.#runner, calls);
-    return Promise.all(operations.map((op, index) => this.#toResult(op, replies[index])));
+    return Promise.all(operations.map((op, index) => this.#toResult(op, replyFor(replies, replyOf[index]))));
   }
 
   /** In as many requests as the values need: each answer holds at most half the request limit of them. */
@@ -315,6 +342,23 @@ const SHA_PLACEHOLDER = "0".repeat(40);
 function wireSizeOf(call: Call): WireCommand {
   if ("script" in call) return ["evalsha", SHA_PLACEHOLDER, call.keys.length, ...call.keys, ...call.args];
   return wireCommand(call);
+}
+
+/** Reads the keys as get-entry would, each with no copy held: false, or the raw entry. */
+function readManyCall(keys: readonly EntryKey[]): Call {
+  return {
+    script: revalidateManyScript,
+    keys: keys.flatMap((key) => [entryRedisKey(key), metaRedisKey(key.tenant)]),
+    args: [NO_BYTE_LIMIT, ...keys.map(() => "0")],
+  };
+}
+
+/** One operation's reply: its call's, or its item of a read-many call's array. */
+function replyFor(replies: readonly RedisReply[], at: { call: number; item?: number } | undefined): RedisReply | undefined {
+  const reply = at ? replies[at.call] : undefined;
+  if (!reply?.ok || at?.item === undefined) return reply;
+  if (!Array.isArray(reply.value)) return { ok: false, error: "ERR unexpected reply to a read of many keys" };
+  return { ok: true, value: reply.value[at.item] ?? null };
 }
 
 function getCall(key: EntryKey, knownVersion: number): Call {

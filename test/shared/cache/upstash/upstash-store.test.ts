@@ -188,3 +188,65 @@ describe("a late write (real Redis through the gateway)", () => {
     expect(await text(tiered, key)).toBe("newer");
   });
 });
+
+describe("a batch's reads (real Redis through the gateway)", () => {
+  const value = (result: unknown) => {
+    const lookup = (result as { type: string; lookup?: { entry: { value: Uint8Array } } }).lookup;
+    return lookup ? decoder.decode(lookup.entry.value) : undefined;
+  };
+
+  it("send a run of consecutive gets as one command, answering each as a single get would", async () => {
+    const { control, token } = await gatewayScope();
+    const l2 = new UpstashStore({ runner: redisRunner(token), codec: { compressionThresholdBytes: 1024 } });
+    const tenant = uniqueTenant();
+    const key = (k: string) => ({ tenant, key: k });
+    await l2.set(key("plain"), await entryOf("one"));
+    await l2.set(key("tagged"), await entryOf("two", { tags: ["t"] }));
+    await l2.set(key("deleted"), await entryOf("three"));
+    await l2.delete(key("deleted"));
+    await l2.set(key("big"), await entryOf("x".repeat(5000)));
+    await l2.invalidateTags(tenant, ["t"]);
+    await l2.batch(["plain", "tagged"].map((k) => ({ type: "get" as const, key: key(k) }))); // loads the script once (NOSCRIPT, EVAL)
+    await control.resetCounters();
+
+    const keys = ["plain", "tagged", "deleted", "missing", "big"];
+    const results = await l2.batch(keys.map((k) => ({ type: "get" as const, key: key(k) })));
+
+    expect(results.map(value)).toEqual(["one", undefined, undefined, undefined, "x".repeat(5000)]);
+    const counters = await control.counters();
+    expect(counters.commands.byName).toEqual({ evalsha: 1 });
+    for (const k of keys) expect(value((await l2.batch([{ type: "get", key: key(k) }]))[0])).toBe(results.map(value)[keys.indexOf(k)]);
+  });
+
+  it("keep the batch's order: a read sees the writes before it and none after", async () => {
+    const { control, token } = await gatewayScope();
+    const l2 = new UpstashStore({ runner: redisRunner(token), codec: { compressionThresholdBytes: 1024 } });
+    const tenant = uniqueTenant();
+    const a = { tenant, key: "a" };
+    const b = { tenant, key: "b" };
+    await l2.set(a, await entryOf("a0"));
+    await l2.set(b, await entryOf("b0"));
+    // Every script this batch uses, loaded once (a first call is NOSCRIPT, then EVAL).
+    await l2.delete({ tenant, key: "other" });
+    await l2.batch([{ type: "get", key: a }]);
+    await l2.batch([
+      { type: "get", key: a },
+      { type: "get", key: b },
+    ]);
+    await control.resetCounters();
+
+    const results = await l2.batch([
+      { type: "get", key: a },
+      { type: "get", key: b },
+      { type: "set", key: a, entry: await entryOf("a1") },
+      { type: "get", key: a },
+      { type: "delete", key: b },
+      { type: "get", key: a },
+      { type: "get", key: b },
+    ]);
+
+    expect(results.map((r) => (r.type === "get" ? value(r) : r.type))).toEqual(["a0", "b0", "set", "a1", "delete", "a1", undefined]);
+    // Two runs of reads (1 call each), one lone read, a set and a delete.
+    expect((await control.counters()).commands.byName).toEqual({ evalsha: 5 });
+  });
+});
