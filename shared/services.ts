@@ -102,7 +102,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
       refreshTimeoutMs: inFlightBoundMs,
       now,
     }),
-    rateLimiter: new RateLimiter({ redis: l2?.rateLimitSdk, breaker, timeoutMs: config.RATE_LIMIT_TIMEOUT_MS, now }),
+    rateLimiter: new RateLimiter({ runner: l2?.rateLimitRunner, breaker, now }),
     corsOrigins: new CorsOrigins({ registry: tenants, cacheMs: config.TOKEN_CACHE_SECONDS * 1000, now }),
     authFailures: new AuthFailureThrottle({ failuresPerWindow: config.AUTH_FAILURES_PER_MINUTE, now }),
     healthProbe: redis ? new HealthProbe({ runner: redis, breaker, inFlightTimeoutMs: inFlightBoundMs, now }) : undefined,

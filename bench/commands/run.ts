@@ -159,9 +159,10 @@ own, token re-verification (a token every \`TOKEN_CACHE_SECONDS\`, 5 s), the sta
 | --- | ---: | ---: | ---: | --- |
 ${workerRows(results).join("\n")}
 
-- A tenant (or token) with a rate limit pays one command per request for it
-  (@upstash/ratelimit's sliding window, counted in Redis so every isolate shares it); tenants
-  without one pay nothing for it. Cutting that cost needs a different limiter (counted locally
-  and synchronised in batches), which trades exactness of the shared window for commands.
+- A tenant (or token) with a rate limit (here 1,000,000 requests a minute, so none is refused)
+  pays one command per lease: an isolate takes requests of the limit's sliding window in leases
+  that double while it uses them up within a window, up to a tenth of the limit
+  (shared/limits/rate-limiter.ts), so a busy tenant's limit costs a few commands a window, not
+  one per request. Tenants without a limit pay nothing for it.
 `;
 }

@@ -1,4 +1,3 @@
-import type { Redis } from "@upstash/redis/cloudflare";
 import type { L2Store } from "../cache/l2-store";
 import { type Config, usesRedis } from "../env";
 import type { IsolateMetrics } from "../metrics/isolate-metrics";
@@ -26,8 +25,8 @@ export interface L2Backend {
   redis: RedisRunner;
   /** Warming's transport: one fetch per database per `run`, so a subrequest budget counts what the platform counts. */
   warm: { runner: RedisRunner; store: L2Store };
-  /** For the rate limiter's library: the database that answers (its counters are per window and need no move). */
-  rateLimitSdk: Redis;
+  /** For the rate limiter's leases: the database that answers (its counters are per window and need no move). */
+  rateLimitRunner: RedisRunner;
   /** Present while a move between two databases is configured (any phase but off). */
   migration: L2Migration | undefined;
 }
@@ -86,7 +85,7 @@ export function buildL2Backend(config: Config, options: L2BackendOptions): L2Bac
         ...both,
       }),
     },
-    rateLimitSdk: primary.rateLimitSdk,
+    rateLimitRunner: primary.rateLimitRunner,
     migration,
   };
 }
@@ -96,7 +95,7 @@ function single(database: L2Database, breaker: CircuitBreaker, migration: L2Migr
     store: database.store,
     redis: guardedRunner(database.runner, breaker),
     warm: { runner: database.warmRunner, store: database.store.through(() => database.warmRunner) },
-    rateLimitSdk: database.rateLimitSdk,
+    rateLimitRunner: database.rateLimitRunner,
     migration,
   };
 }

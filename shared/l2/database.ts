@@ -1,9 +1,8 @@
-import type { Redis } from "@upstash/redis/cloudflare";
 import type { CodecOptions } from "../cache/codec";
 import type { RecordCopyL2 } from "../cache/l2-store";
 import { UpstashStore } from "../cache/upstash/upstash-store";
 import type { IsolateMetrics } from "../metrics/isolate-metrics";
-import { createUpstashClient, type RedisRunner } from "../redis/redis-client";
+import { createUpstashRunner, type RedisRunner } from "../redis/redis-client";
 import { timedRunner } from "../redis/timed-runner";
 import { evalScriptsRunner } from "../warm/warm-runner";
 
@@ -29,12 +28,12 @@ export interface L2Database {
   runner: RedisRunner;
   /** One fetch per `run` (no transport retries, EVAL not EVALSHA): warming counts what the platform counts. */
   warmRunner: RedisRunner;
-  /** The SDK for the rate limiter's library; it never retries (a re-sent INCR would count twice). */
-  rateLimitSdk: Redis;
+  /** The rate limiter's leases, timed, with their own deadline; it never retries (a re-sent lease would count twice). */
+  rateLimitRunner: RedisRunner;
 }
 
 export function connectDatabase(settings: DatabaseSettings, metrics: IsolateMetrics): L2Database {
-  const client = createUpstashClient({
+  const sdkRunner = createUpstashRunner({
     url: settings.url,
     token: settings.token,
     timeoutMs: settings.timeoutMs,
@@ -42,23 +41,21 @@ export function connectDatabase(settings: DatabaseSettings, metrics: IsolateMetr
     maxRequestBytes: settings.maxRequestBytes,
   });
   // Every Redis request is timed, whichever path sends it.
-  const runner = timedRunner(client.runner, (outcome, seconds) => metrics.observeRedis(outcome, seconds));
+  const runner = timedRunner(sdkRunner, (outcome, seconds) => metrics.observeRedis(outcome, seconds));
   const warmRunner = evalScriptsRunner(
-    createUpstashClient({
+    createUpstashRunner({
       url: settings.url,
       token: settings.token,
       // Off the request path and writing batches of up to megabytes: a longer deadline than reads.
       timeoutMs: Math.max(settings.timeoutMs, 5000),
       retries: 0,
       maxRequestBytes: settings.maxRequestBytes,
-    }).runner,
+    }),
   );
-  const rateLimitSdk = createUpstashClient({
-    url: settings.url,
-    token: settings.token,
-    timeoutMs: settings.rateLimitTimeoutMs,
-    retries: 0,
-  }).sdk;
+  const rateLimitRunner = timedRunner(
+    createUpstashRunner({ url: settings.url, token: settings.token, timeoutMs: settings.rateLimitTimeoutMs, retries: 0 }),
+    (outcome, seconds) => metrics.observeRedis(outcome, seconds),
+  );
   const store = new UpstashStore({
     runner,
     codec: settings.codec,
@@ -67,5 +64,5 @@ export function connectDatabase(settings: DatabaseSettings, metrics: IsolateMetr
     maxRequestBytes: settings.maxRequestBytes,
     watermarkRetentionMs: settings.watermarkRetentionMs,
   });
-  return { store, runner, warmRunner, rateLimitSdk };
+  return { store, runner, warmRunner, rateLimitRunner };
 }

@@ -51,17 +51,7 @@ export interface UpstashRunnerOptions {
   maxRequestBytes?: number;
 }
 
-export interface UpstashClient {
-  runner: RedisRunner;
-  /** The SDK client itself, for libraries built on it (rate limiting); nothing else uses it. */
-  sdk: Redis;
-}
-
 export function createUpstashRunner(options: UpstashRunnerOptions): RedisRunner {
-  return createUpstashClient(options).runner;
-}
-
-export function createUpstashClient(options: UpstashRunnerOptions): UpstashClient {
   const redis = new Redis({
     url: options.url,
     token: options.token,
@@ -75,8 +65,7 @@ export function createUpstashClient(options: UpstashRunnerOptions): UpstashClien
     // `retries: 0` is one attempt; `retry: false` would still make two.
     retry: { retries: options.retries, backoff: (attempt) => 25 * 2 ** attempt },
     // A function: one fresh signal per request. A fired plain signal would poison the client.
-    // It is called on the caller's path, so it sees the caller's request budget: the rate
-    // limiter, which uses the SDK directly, is bounded by it too.
+    // It is called on the caller's path, so it sees the caller's request budget.
     signal: () => AbortSignal.timeout(Math.max(1, callTimeoutMs(options.timeoutMs))),
   });
 
@@ -143,7 +132,7 @@ export function createUpstashClient(options: UpstashRunnerOptions): UpstashClien
       }
     },
   };
-  return { runner, sdk: redis };
+  return runner;
 }
 
 function describeFailure(error: unknown): string {

@@ -25,13 +25,13 @@ describe("npm run bench -- --commands --smoke", () => {
       );
       expect(on?.commandsPer1000Gets).toBeLessThan((off?.commandsPer1000Gets ?? 0) / 5);
     }
-    // The whole Worker: without a rate limit, hot keys cost far less than one command per GET;
-    // with one, every GET pays its check.
+    // The whole Worker: hot keys cost far less than one command per GET, and a rate limit's
+    // leases add a few commands per window, not one per GET.
     expect(worker).toHaveLength(4);
     for (const cell of worker) expect(cell.gets).toBeGreaterThan(0);
     const workerCell = (rateLimited: boolean, refreshAhead: boolean) =>
       worker.find((cell) => cell.rateLimited === rateLimited && cell.refreshAhead === refreshAhead);
     expect(workerCell(false, true)?.commandsPer1000Gets).toBeLessThan((workerCell(false, false)?.commandsPer1000Gets ?? 0) / 5);
-    expect(workerCell(true, true)?.commandsPer1000Gets).toBeGreaterThanOrEqual(1000);
+    expect(workerCell(true, true)?.commandsPer1000Gets).toBeLessThan(250);
   });
 });

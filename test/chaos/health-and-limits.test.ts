@@ -49,12 +49,13 @@ describe("rate-limit windows", () => {
     tightRule: { requests: 2, windowSeconds: 2 },
   };
 
-  it("fails a window counted more often than requests could reach it", () => {
+  it("fails a window counted more than its leases allow: twice the requests that could reach it, plus concurrent leases", () => {
     const records = [record(2100, 200), record(2500, 200), record(3995, 200)];
-    const ok = new Map([["ecsys:rl:1000/2:t:metered:1", 3]]);
+    // 3 requests: leased in full at most 2 × 3, plus one per concurrent lease (64).
+    const ok = new Map([["ecsys:rl:1000/2:t:metered:1", 2 * 3 + 64]]);
     expect(checkRateLimits({ counters: ok, records, ...rules }).result.violations).toBe(0);
-    const doubled = new Map([["ecsys:rl:1000/2:t:metered:1", 4]]);
-    expect(checkRateLimits({ counters: doubled, records, ...rules }).result.violations).toBe(1);
+    const over = new Map([["ecsys:rl:1000/2:t:metered:1", 2 * 3 + 65]]);
+    expect(checkRateLimits({ counters: over, records, ...rules }).result.violations).toBe(1);
   });
 
   it("allows a tight token its limit globally plus its limit per isolate, never more", () => {

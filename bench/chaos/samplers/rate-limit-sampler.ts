@@ -6,7 +6,7 @@ import { scanKeys } from "../stack/redis-reader.ts";
 const PATTERN = "ecsys:rl:*";
 
 /**
- * Reads the sliding-window counters @upstash/ratelimit keeps in Redis (`<prefix>:<identifier>:<window>`),
+ * Reads the sliding-window counters the rate limiter keeps in Redis (`<prefix>:<rule>:<identifier>:<window>`),
  * keeping the highest value seen per key. Counters live two windows plus a second, so polling
  * well inside that catches each window's final count, Redis outages aside.
  */
