@@ -10,30 +10,62 @@ export interface ScriptCall {
 
 export type Call = ScriptCall | RedisCommand;
 
+// The scripts each runner (one database, one transport) has seen run. Bounded: a handful of
+// runners per isolate, each knowing at most every script this codebase has.
+const loadedByRunner = new WeakMap<RedisRunner, Set<string>>();
+
 /**
  * Sends script calls as EVALSHA. A Redis that lost its script cache (restart, failover) answers
  * NOSCRIPT; only those calls are re-sent once as EVAL, which also reloads the script. The re-send
  * goes through the runner's request-size check like any request.
+ *
+ * A re-send runs after every call that followed it in the pipeline, so a read re-sent would see
+ * writes that came after it. So within a pipeline of several calls, a script this runner has not
+ * yet seen run goes as EVAL, with its source, the first time; only a Redis that loses its
+ * scripts while the isolate lives can still make a re-sent read see a later write (never a lost
+ * or reordered write: writes are ordered by creation time, cache/upstash/entry-scripts.ts).
  */
 export async function runCalls(runner: RedisRunner, calls: readonly Call[]): Promise<RedisReply[]> {
-  const commands = await Promise.all(
-    calls.map(
-      async (call): Promise<RedisCommand> =>
-        isScriptCall(call) ? { op: "evalsha", sha: await scriptSha(call.script), keys: call.keys, args: call.args } : call,
-    ),
-  );
-  const replies = await runner.run(commands);
+  let loaded = loadedByRunner.get(runner);
+  if (!loaded) {
+    loaded = new Set();
+    loadedByRunner.set(runner, loaded);
+  }
+  const shas = await Promise.all(calls.map((call) => (isScriptCall(call) ? scriptSha(call.script) : undefined)));
+  const known = loaded;
+  const asCommand = (withSource: boolean) =>
+    calls.map((call, i): RedisCommand => {
+      const sha = shas[i];
+      if (!isScriptCall(call) || sha === undefined) return call as RedisCommand;
+      return withSource && !known.has(sha)
+        ? { op: "eval", script: call.script.source, keys: call.keys, args: call.args }
+        : { op: "evalsha", sha, keys: call.keys, args: call.args };
+    });
+  const firstRuns = calls.length > 1 && shas.some((sha) => sha !== undefined && !known.has(sha));
+  let replies: RedisReply[];
+  try {
+    replies = await runner.run(asCommand(firstRuns));
+  } catch (error) {
+    // The sources took a request that fits as EVALSHA over the size limit: send it as EVALSHA.
+    if (!(firstRuns && error instanceof RequestTooLargeError)) throw error;
+    replies = await runner.run(asCommand(false));
+  }
   const missing = replies.flatMap((reply, index) => (!reply.ok && reply.error.includes("NOSCRIPT") ? [index] : []));
-  if (missing.length === 0) return replies;
-  const retried = await resend(
-    runner,
-    missing.map((index) => {
-      const call = calls[index] as ScriptCall;
-      return { op: "eval", script: call.script.source, keys: call.keys, args: call.args };
-    }),
-  );
-  missing.forEach((index, i) => {
-    replies[index] = retried[i] as RedisReply;
+  if (missing.length > 0) {
+    const retried = await resend(
+      runner,
+      missing.map((index) => {
+        const call = calls[index] as ScriptCall;
+        return { op: "eval", script: call.script.source, keys: call.keys, args: call.args };
+      }),
+    );
+    missing.forEach((index, i) => {
+      replies[index] = retried[i] as RedisReply;
+    });
+  }
+  replies.forEach((reply, i) => {
+    const sha = shas[i];
+    if (sha !== undefined && !(!reply.ok && reply.error.includes("NOSCRIPT"))) known.add(sha);
   });
   return replies;
 }
