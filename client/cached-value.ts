@@ -1,4 +1,5 @@
 import { textOf } from "./bytes.js";
+import { decodeByType, type ValueCodec } from "./codec.js";
 
 /** A value as bytes, with the readings most callers want. */
 export interface CachedValue {
@@ -7,13 +8,23 @@ export interface CachedValue {
   text(): string;
   /** The value parsed as JSON; throws SyntaxError when it is not. */
   json<T = unknown>(): T;
+  /**
+   * The value as its content type says: JSON parsed, the client's codec's type (e.g. MessagePack)
+   * decoded, text as a string. Throws TypeError for any other type (read `value`).
+   */
+  decode<T = unknown>(): T;
 }
 
-export function cachedValue<T extends object>(value: Uint8Array, fields: T): T & CachedValue {
+export function cachedValue<T extends { contentType: string }>(
+  value: Uint8Array,
+  fields: T,
+  codecs: readonly ValueCodec[],
+): T & CachedValue {
   return {
     ...fields,
     value,
     text: () => textOf(value),
     json: <J>() => JSON.parse(textOf(value)) as J,
+    decode: <J>() => decodeByType(value, fields.contentType, codecs) as J,
   };
 }

@@ -1,6 +1,7 @@
 import { batchBody, batchResult } from "./batch.js";
 import { textOf } from "./bytes.js";
 import { cachedValue } from "./cached-value.js";
+import { isRawValue, jsonCodec, type RawValue, type ValueCodec } from "./codec.js";
 import { errorFromResponse } from "./errors.js";
 import { nextCursor, parseExportLines } from "./export-page.js";
 import { createSend, entryPath, type Send } from "./transport.js";
@@ -15,6 +16,8 @@ import type {
   ExportPage,
   ExportPageOptions,
   GetOptions,
+  Invalidated,
+  InvalidationTargets,
   NotModified,
   SetOptions,
   SetResult,
@@ -25,9 +28,15 @@ import type {
 /** A client of one tenant's edge-cache API, on fetch alone: browsers, Workers, Node, Deno, Bun. */
 export class EdgeCacheClient {
   readonly #send: Send;
+  /** Encodes structured values this client writes (JSON unless given another). */
+  readonly #codec: ValueCodec;
+  /** Decodes by content type, beside JSON and text (CachedValue.decode). */
+  readonly #codecs: readonly ValueCodec[];
 
   constructor(options: ClientOptions) {
     this.#send = createSend(options);
+    this.#codec = options.codec ?? jsonCodec;
+    this.#codecs = options.codec ? [options.codec] : [];
   }
 
   /** The entry, or undefined when there is none. With `ifNoneMatch`, NotModified when it matches. */
@@ -54,18 +63,24 @@ export class EdgeCacheClient {
     };
     if (response.status === 304) return { notModified: true, ...meta };
     const value = new Uint8Array(await response.arrayBuffer());
-    return cachedValue(value, {
-      notModified: false as const,
-      ...meta,
-      contentType: headers.get("Content-Type") ?? "application/octet-stream",
-    });
+    return cachedValue(
+      value,
+      { notModified: false as const, ...meta, contentType: headers.get("Content-Type") ?? "application/octet-stream" },
+      this.#codecs,
+    );
   }
 
+  /**
+   * Text, bytes and Blobs are stored as they are; any other value (object, array, number, boolean,
+   * null) is encoded by `options.codec`, else the client's codec, else as JSON, and stored with
+   * that codec's content type: read it back with `decode<T>()` (or `json<T>()` for JSON).
+   */
   async set(key: string, value: SetValue, options: SetOptions = {}): Promise<SetResult> {
+    const { body, contentType } = encodeValue(value, options.codec ?? this.#codec, options.contentType);
     const response = await this.#send("PUT", entryPath(key), {
       query: { ttl: options.ttl, swr: options.swr, tags: options.tags?.length ? options.tags.join(",") : undefined },
-      headers: { "Content-Type": contentTypeOf(value, options.contentType), "If-None-Match": options.ifNoneMatch },
-      body: value as BodyInit,
+      headers: { "Content-Type": contentType, "If-None-Match": options.ifNoneMatch },
+      body: body as BodyInit,
       signal: options.signal,
     });
     return (await response.json()) as SetResult;
@@ -81,10 +96,10 @@ export class EdgeCacheClient {
   async batch(request: BatchRequest, options: CallOptions = {}): Promise<BatchResult> {
     const response = await this.#send("POST", "/v1/batch", {
       headers: { "Content-Type": "application/json" },
-      body: await batchBody(request),
+      body: await batchBody(request, this.#codec),
       signal: options.signal,
     });
-    return batchResult(await response.json());
+    return batchResult(await response.json(), this.#codecs);
   }
 
   /** Drops every entry of the tenant (scope `manage`). */
@@ -93,14 +108,19 @@ export class EdgeCacheClient {
     await response.body?.cancel();
   }
 
-  /** Once this resolves, no read returns an entry carrying one of these tags. */
-  async invalidate(tags: readonly string[], options: CallOptions = {}): Promise<{ invalidated: string[] }> {
+  /**
+   * Once this resolves, no read returns an entry written before it that carries one of the tags
+   * or whose key starts with one of the prefixes (1 to 100 in all; scope `write`). An array is
+   * taken as tags, as earlier versions took them.
+   */
+  async invalidate(targets: InvalidationTargets | readonly string[], options: CallOptions = {}): Promise<Invalidated> {
+    const { tags = [], prefixes = [] } = isTagList(targets) ? { tags: targets } : targets;
     const response = await this.#send("POST", "/v1/invalidate", {
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ tags }),
+      body: JSON.stringify({ tags, prefixes }),
       signal: options.signal,
     });
-    return (await response.json()) as { invalidated: string[] };
+    return (await response.json()) as Invalidated;
   }
 
   /** The tenant's counters over every isolate (scope `manage`). */
@@ -133,9 +153,15 @@ export function createClient(options: ClientOptions): EdgeCacheClient {
   return new EdgeCacheClient(options);
 }
 
-function contentTypeOf(value: SetValue, given: string | undefined): string {
-  if (given !== undefined) return given;
-  if (typeof value === "string") return "text/plain; charset=utf-8";
-  if (value instanceof Uint8Array) return "application/octet-stream";
-  return value.type || "application/octet-stream";
+/** The body and content type a value is sent with: raw values as they are, others through the codec. */
+function encodeValue(value: SetValue, codec: ValueCodec, given: string | undefined): { body: RawValue; contentType: string } {
+  if (!isRawValue(value)) return { body: codec.encode(value), contentType: given ?? codec.contentType };
+  if (given !== undefined) return { body: value, contentType: given };
+  if (typeof value === "string") return { body: value, contentType: "text/plain; charset=utf-8" };
+  if (value instanceof Uint8Array) return { body: value, contentType: "application/octet-stream" };
+  return { body: value, contentType: value.type || "application/octet-stream" };
+}
+
+function isTagList(targets: InvalidationTargets | readonly string[]): targets is readonly string[] {
+  return Array.isArray(targets);
 }

@@ -5,5 +5,6 @@
  */
 export type { CachedValue } from "./cached-value.js";
 export { createClient, EdgeCacheClient } from "./client.js";
+export { jsonCodec, type MessagePackLibrary, msgpackCodec, type ValueCodec } from "./codec.js";
 export { EdgeCacheError, type EdgeCacheErrorCode, ERROR_CODES } from "./errors.js";
 export type * from "./types.js";

@@ -1,4 +1,5 @@
 import type { CachedValue } from "./cached-value.js";
+import type { ValueCodec } from "./codec.js";
 import type { EdgeCacheErrorCode } from "./errors.js";
 
 /** What the client needs of fetch; `globalThis.fetch` and test doubles both fit. */
@@ -11,6 +12,12 @@ export interface ClientOptions {
   token: string;
   /** @default globalThis.fetch */
   fetch?: FetchLike;
+  /**
+   * Encodes the structured values this client writes, and decodes entries of its content type
+   * (`decode<T>()`); JSON is always understood. E.g. `msgpackCodec({ encode, decode })`.
+   * @default JSON
+   */
+  codec?: ValueCodec;
   /** Sent with every request; `Authorization` is always the token's. */
   headers?: HeadersInit;
 }
@@ -59,8 +66,10 @@ export interface SetOptions extends CallOptions {
   /** Seconds a stale copy may still be served after `ttl`. @default 0 */
   swr?: number;
   tags?: readonly string[];
-  /** @default "text/plain; charset=utf-8" for strings, the Blob's type, else "application/octet-stream" */
+  /** @default "text/plain; charset=utf-8" for strings, the Blob's type, the codec's for structured values, else "application/octet-stream" */
   contentType?: string;
+  /** For a structured value: this codec instead of the client's. */
+  codec?: ValueCodec;
   /** `"*"`: store only if no entry exists; otherwise rejects with `precondition_failed`. */
   ifNoneMatch?: "*";
 }
@@ -70,11 +79,15 @@ export interface SetResult {
   etag: string;
 }
 
-export type SetValue = string | Uint8Array | Blob;
+/**
+ * Text, bytes and Blobs are stored as they are; objects, arrays, numbers, booleans and null are
+ * structured values, encoded by a codec (JSON unless the client or the call names another).
+ */
+export type SetValue = string | Uint8Array | Blob | object | number | boolean | null;
 
 export interface BatchSet {
   key: string;
-  /** Uint8Array and Blob values travel as base64. */
+  /** Uint8Array and Blob values travel as base64; structured values are encoded by the client's codec. */
   value: SetValue;
   /** For string values: `"base64"` when the string already is base64 of the bytes. @default "utf8" */
   encoding?: "utf8" | "base64";
@@ -121,6 +134,20 @@ export interface BatchResult {
   delete: BatchDeleteResult[];
 }
 
+/** What `invalidate` hides: entries carrying any of the tags, and entries whose key starts with any of the prefixes. */
+export interface InvalidationTargets {
+  tags?: readonly string[];
+  /** Plain bytes, never patterns: `*`, `?` and `[` match themselves. Never empty. */
+  prefixes?: readonly string[];
+}
+
+export interface Invalidated {
+  /** The tags invalidated, once each. */
+  invalidated: string[];
+  /** The prefixes invalidated, once each. */
+  invalidatedPrefixes: string[];
+}
+
 export type CounterName =
   | "l1Hits"
   | "l2Hits"
@@ -131,7 +158,9 @@ export type CounterName =
   | "errors"
   | "memoryOnlyWrites"
   | "bytesIn"
-  | "bytesOut";
+  | "bytesOut"
+  | "tagInvalidations"
+  | "prefixInvalidations";
 
 export interface Stats {
   tenant: string;

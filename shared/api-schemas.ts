@@ -62,6 +62,8 @@ const countersSchema = z.object({
   memoryOnlyWrites: z.number(),
   bytesIn: z.number(),
   bytesOut: z.number(),
+  tagInvalidations: z.number().meta({ description: "Tags invalidated (each tag of each POST /v1/invalidate)" }),
+  prefixInvalidations: z.number().meta({ description: "Key prefixes invalidated (each prefix of each POST /v1/invalidate)" }),
 });
 
 export const statsResponseSchema = z
@@ -132,7 +134,12 @@ export const healthResponseSchema = z
   })
   .meta({ id: "Health" });
 
-export const invalidateResponseSchema = z.object({ invalidated: z.array(z.string()) }).meta({ id: "Invalidated" });
+export const invalidateResponseSchema = z
+  .object({
+    invalidated: z.array(z.string()).meta({ description: "The tags invalidated, once each" }),
+    invalidatedPrefixes: z.array(z.string()).meta({ description: "The key prefixes invalidated, once each" }),
+  })
+  .meta({ id: "Invalidated" });
 
 const rateLimitSchema = z.object({ requests: z.number().int(), windowSeconds: z.number().int() });
 

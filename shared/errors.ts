@@ -24,6 +24,7 @@ export type ErrorCode =
   | "precondition_failed"
   | "payload_too_large"
   | "storage_full"
+  | "too_many_prefix_lengths"
   | "unsupported_media_type"
   | "rate_limited"
   | "origin_unavailable"

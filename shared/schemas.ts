@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { DEFAULT_CONTENT_TYPE } from "./cache/entry";
+import { isValidKey, MAX_KEY_BYTES } from "./cache/keys";
 import type { EffectiveLimits } from "./limits/effective-limits";
 
 export const MAX_TAGS_PER_ENTRY = 32;
@@ -56,12 +57,25 @@ function buildLifetimeSchema(limits: EffectiveLimits) {
   });
 }
 
-export const invalidateBodySchema = z.strictObject({
-  tags: z
-    .array(tagSchema)
-    .min(1, "give at least one tag")
-    .max(MAX_TAGS_PER_INVALIDATION, `at most ${MAX_TAGS_PER_INVALIDATION} tags at once`),
-});
+/**
+ * A key prefix to invalidate: like a key, 1 to 512 bytes of UTF-8, any characters (`*`, `?`, `[`,
+ * `:` and `/` are plain bytes, never patterns). Empty is refused: clearing every entry is
+ * `DELETE /v1/cache`, with the `manage` scope.
+ */
+export const prefixSchema = z
+  .string()
+  .min(1, "a prefix cannot be empty: DELETE /v1/cache clears every entry (manage scope)")
+  .refine(isValidKey, `prefixes are 1 to ${MAX_KEY_BYTES} bytes of UTF-8`);
+
+export const invalidateBodySchema = z
+  .strictObject({
+    tags: z.array(tagSchema).default([]),
+    prefixes: z.array(prefixSchema).default([]),
+  })
+  .refine(
+    ({ tags, prefixes }) => tags.length + prefixes.length >= 1 && tags.length + prefixes.length <= MAX_TAGS_PER_INVALIDATION,
+    `give 1 to ${MAX_TAGS_PER_INVALIDATION} tags and prefixes in all`,
+  );
 
 export const batchBodySchema = perLimits(buildBatchBodySchema);
 

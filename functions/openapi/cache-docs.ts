@@ -119,10 +119,12 @@ export function cacheOperations(): OperationDocs[] {
       method: "post",
       path: "/v1/invalidate",
       tags: ["cache"],
-      summary: "Invalidate every entry carrying one of the tags",
+      summary: "Invalidate every entry carrying one of the tags or whose key starts with one of the prefixes",
+      description:
+        "O(1) in the number of entries: watermarks every read checks. Prefixes are plain bytes (`*`, `?`, `[` match themselves) and never empty. A tenant's prefix invalidations use at most 32 distinct prefix lengths at a time (409 `too_many_prefix_lengths` past them); lengths age out with their invalidations.",
       security: tenantSecurity,
       requestBody: jsonBody(invalidateBodySchema),
-      responses: { 200: json(invalidateResponseSchema, "Invalidated"), ...errors(400, 401, 403, 413, 415, 429, 503) },
+      responses: { 200: json(invalidateResponseSchema, "Invalidated"), ...errors(400, 401, 403, 409, 413, 415, 429, 503) },
     },
     {
       method: "get",

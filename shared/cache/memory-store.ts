@@ -4,7 +4,9 @@ import { SieveCache } from "./sieve-cache";
 import {
   type DeleteResult,
   type Durability,
+  type InvalidationTargets,
   type Lookup,
+  MAX_PREFIX_LENGTHS,
   type Operation,
   type OperationResult,
   runSequentially,
@@ -34,14 +36,14 @@ export interface MemoryRecord {
 export interface MemoryStoreOptions {
   /** Heap bytes the entries may hold, estimated per entry. @default 32 MiB */
   budgetBytes?: number;
-  /** Distinct invalidated tags remembered per tenant before falling back to a whole clear. @default 10000 */
+  /** Distinct invalidated tags and prefixes remembered per tenant before falling back to a whole clear. @default 10000 */
   maxTagWatermarks?: number;
   /**
    * Tenants whose clear and tag watermarks are kept; past it, those raised longest ago are
    * forgotten (see `#forgottenUpTo`). @default 10000
    */
   maxMarkedTenants?: number;
-  /** Tag watermarks kept over all tenants (up to 128 characters each), bounding their memory. @default 50000 */
+  /** Tag and prefix watermarks kept over all tenants (up to 128 and 512 characters each), bounding their memory. @default 50000 */
   maxTotalTagWatermarks?: number;
   now?: () => number;
 }
@@ -49,7 +51,16 @@ export interface MemoryStoreOptions {
 interface TenantMarks {
   cleared: number;
   tags: Map<string, number>;
+  prefixes: Map<string, number>;
+  /** The lengths of `prefixes`, each with how many it holds: a read looks up one prefix of its key per length. */
+  prefixLengths: Map<number, number>;
+  /** What `tags` and `prefixes` count towards `maxTotalTagWatermarks` (markUnits). */
+  units: number;
 }
+
+// A watermark counts one unit per 128 characters, a tag's most: prefixes up to 512 characters
+// then take no more memory under the total bound than tags do.
+const markUnits = (name: string) => Math.max(1, Math.ceil(name.length / 128));
 
 export interface MemoryUsage {
   entries: number;
@@ -59,8 +70,8 @@ export interface MemoryUsage {
 
 /**
  * The per-isolate tier. Used alone it is the whole store (memory-only mode, full TTLs); inside
- * TieredStore it is L1 and its records carry how long they may go unchecked. Clears and tag
- * invalidations are O(1) watermarks checked on read, never scans.
+ * TieredStore it is L1 and its records carry how long they may go unchecked. Clears, tag and
+ * prefix invalidations are O(1) watermarks checked on read, never scans.
  */
 export class MemoryStore implements Store {
   readonly #cache: SieveCache<MemoryRecord>;
@@ -96,7 +107,7 @@ export class MemoryStore implements Store {
     return { entries: this.#cache.size, bytes: this.#cache.bytes, budgetBytes: this.#cache.budgetBytes };
   }
 
-  /** The clear and tag watermarks this isolate keeps, bounded by `maxMarkedTenants` and `maxTotalTagWatermarks`. */
+  /** The clear, tag and prefix watermarks this isolate keeps, bounded by `maxMarkedTenants` and `maxTotalTagWatermarks`. */
   watermarks(): { tenants: number; tags: number } {
     return { tenants: this.#marks.size, tags: this.#tagWatermarks };
   }
@@ -111,7 +122,7 @@ export class MemoryStore implements Store {
     const id = memoryKey(key);
     const record = this.#cache.get(id);
     if (!record) return undefined;
-    if (this.#now() >= record.retainUntil || this.#isInvalidated(key.tenant, record)) {
+    if (this.#now() >= record.retainUntil || this.#isInvalidated(key, record)) {
       this.#cache.delete(id);
       return undefined;
     }
@@ -169,20 +180,36 @@ export class MemoryStore implements Store {
   async clear(tenant: TenantId): Promise<void> {
     const marks = this.#marksOf(tenant);
     marks.cleared = ++this.#seq;
-    this.#tagWatermarks -= marks.tags.size;
+    this.#tagWatermarks -= marks.units;
+    marks.units = 0;
     marks.tags.clear();
+    marks.prefixes.clear();
+    marks.prefixLengths.clear();
   }
 
-  async invalidateTags(tenant: TenantId, tags: readonly string[]): Promise<void> {
+  async invalidate(tenant: TenantId, { tags = [], prefixes = [] }: InvalidationTargets): Promise<void> {
     const marks = this.#marksOf(tenant);
     const seq = ++this.#seq;
     for (const tag of tags) {
-      if (!marks.tags.has(tag)) this.#tagWatermarks += 1;
+      if (!marks.tags.has(tag)) this.#addUnits(marks, markUnits(tag));
       marks.tags.set(tag, seq);
     }
-    // Forgetting tags could resurrect entries; clearing the tenant's copies is the safe overreach.
-    if (marks.tags.size > this.#maxTagWatermarks) await this.clear(tenant);
+    for (const prefix of prefixes) {
+      if (!marks.prefixes.has(prefix)) {
+        this.#addUnits(marks, markUnits(prefix));
+        marks.prefixLengths.set(prefix.length, (marks.prefixLengths.get(prefix.length) ?? 0) + 1);
+      }
+      marks.prefixes.set(prefix, seq);
+    }
+    // Forgetting marks could resurrect entries; clearing the tenant's copies is the safe overreach.
+    const overLengths = marks.prefixLengths.size > MAX_PREFIX_LENGTHS;
+    if (overLengths || marks.tags.size + marks.prefixes.size > this.#maxTagWatermarks) await this.clear(tenant);
     this.#forgetOldMarks();
+  }
+
+  #addUnits(marks: TenantMarks, units: number): void {
+    marks.units += units;
+    this.#tagWatermarks += units;
   }
 
   /** The tenant's marks, moved to the back as the most recently raised (created if absent). */
@@ -190,7 +217,7 @@ export class MemoryStore implements Store {
     let marks = this.#marks.get(tenant);
     if (marks) this.#marks.delete(tenant);
     // New marks start at the floor: this tenant's records may be hidden by marks since forgotten.
-    else marks = { cleared: this.#forgottenUpTo, tags: new Map() };
+    else marks = { cleared: this.#forgottenUpTo, tags: new Map(), prefixes: new Map(), prefixLengths: new Map(), units: 0 };
     this.#marks.set(tenant, marks);
     this.#forgetOldMarks();
     return marks;
@@ -202,18 +229,24 @@ export class MemoryStore implements Store {
       const [tenant, marks] = this.#marks.entries().next().value as [TenantId, TenantMarks];
       let highest = marks.cleared;
       for (const mark of marks.tags.values()) highest = Math.max(highest, mark);
+      for (const mark of marks.prefixes.values()) highest = Math.max(highest, mark);
       this.#forgottenUpTo = Math.max(this.#forgottenUpTo, highest);
-      this.#tagWatermarks -= marks.tags.size;
+      this.#tagWatermarks -= marks.units;
       this.#marks.delete(tenant);
     }
   }
 
-  #isInvalidated(tenant: TenantId, record: MemoryRecord): boolean {
+  #isInvalidated({ tenant, key }: EntryKey, record: MemoryRecord): boolean {
     const marks = this.#marks.get(tenant);
     if (!marks) return record.localSeq <= this.#forgottenUpTo;
     if (record.localSeq <= marks.cleared) return true;
     for (const tag of record.entry.tags) {
       const mark = marks.tags.get(tag);
+      if (mark !== undefined && record.localSeq <= mark) return true;
+    }
+    for (const length of marks.prefixLengths.keys()) {
+      if (length > key.length) continue;
+      const mark = marks.prefixes.get(key.slice(0, length));
       if (mark !== undefined && record.localSeq <= mark) return true;
     }
     return false;

@@ -14,9 +14,26 @@ export interface Store {
   batch(operations: readonly Operation[]): Promise<OperationResult[]>;
   /** Drops every entry of one tenant, in time independent of how many it has. */
   clear(tenant: TenantId): Promise<void>;
-  /** After this resolves, no get returns an entry carrying one of these tags. */
-  invalidateTags(tenant: TenantId, tags: readonly string[]): Promise<void>;
+  /**
+   * After this resolves, no get returns an entry written before it that carries one of the tags
+   * or whose key starts with one of the prefixes. Throws PrefixLengthsExhaustedError (redis/request-errors.ts), raising
+   * nothing, when the prefixes would take the tenant past its distinct prefix lengths.
+   */
+  invalidate(tenant: TenantId, targets: InvalidationTargets): Promise<void>;
 }
+
+/** What an invalidation hides: entries with any of the tags, and entries whose key starts with any of the prefixes (non-empty). */
+export interface InvalidationTargets {
+  tags?: readonly string[];
+  prefixes?: readonly string[];
+}
+
+/**
+ * Distinct prefix lengths a tenant's prefix watermarks may use at a time: a read checks one
+ * watermark per length no longer than its key, so this bounds what prefix invalidation adds to
+ * every read of the tenant. Lengths age out with their watermarks (watermark-scripts.ts).
+ */
+export const MAX_PREFIX_LENGTHS = 32;
 
 export type Tier = "l1" | "l2";
 

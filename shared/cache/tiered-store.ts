@@ -1,6 +1,6 @@
 import type { CircuitBreaker } from "../redis/circuit-breaker";
 import { outsideRequestBudget } from "../redis/request-budget";
-import { RequestTooLargeError } from "../redis/request-errors";
+import { PrefixLengthsExhaustedError, RequestTooLargeError } from "../redis/request-errors";
 import { type Entry, isServable } from "./entry";
 import { type EntryKey, memoryKey, type TenantId } from "./keys";
 import type { L2Store, Revalidation } from "./l2-store";
@@ -9,6 +9,7 @@ import { type PendingCheck, RevalidationBatch } from "./revalidation-batch";
 import { RevalidationMarks } from "./revalidation-marks";
 import {
   type DeleteResult,
+  type InvalidationTargets,
   type Lookup,
   type Operation,
   type OperationResult,
@@ -186,11 +187,11 @@ export class TieredStore implements Store {
     if (!answer.ok) throw asFailure(answer.error);
   }
 
-  async invalidateTags(tenant: TenantId, tags: readonly string[]): Promise<void> {
-    await this.l1.invalidateTags(tenant, tags);
+  async invalidate(tenant: TenantId, targets: InvalidationTargets): Promise<void> {
+    await this.l1.invalidate(tenant, targets);
     const l2 = this.l2;
     if (!l2) return;
-    const answer = await this.breaker.run(() => l2.invalidateTags(tenant, tags));
+    const answer = await this.breaker.run(() => l2.invalidate(tenant, targets));
     if (!answer.ok) throw asFailure(answer.error);
   }
 
@@ -361,8 +362,8 @@ export class TieredStore implements Store {
 }
 
 /** The error a caller sees: a request too large stays one (413); the rest is Redis unavailable. */
-function asFailure(error: unknown): StoreUnavailableError | RequestTooLargeError {
-  return error instanceof RequestTooLargeError ? error : asUnavailable(error);
+function asFailure(error: unknown): StoreUnavailableError | RequestTooLargeError | PrefixLengthsExhaustedError {
+  return error instanceof RequestTooLargeError || error instanceof PrefixLengthsExhaustedError ? error : asUnavailable(error);
 }
 
 function asUnavailable(error: unknown): StoreUnavailableError {

@@ -23,6 +23,8 @@ const COUNTER_HELP: Record<(typeof COUNTER_NAMES)[number], string> = {
   memoryOnlyWrites: "Writes kept in one isolate's memory because Redis was unavailable",
   bytesIn: "Value bytes written",
   bytesOut: "Value bytes read",
+  tagInvalidations: "Tags invalidated",
+  prefixInvalidations: "Key prefixes invalidated",
 };
 
 /** Prometheus text exposition format 0.0.4. */

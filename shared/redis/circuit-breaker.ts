@@ -1,5 +1,5 @@
 import { RequestBudgetError } from "./request-budget";
-import { RedisCommandError, RequestTooLargeError } from "./request-errors";
+import { PrefixLengthsExhaustedError, RedisCommandError, RequestTooLargeError } from "./request-errors";
 
 export type CircuitState = "closed" | "open" | "half-open";
 
@@ -111,7 +111,7 @@ export class CircuitBreaker {
 function verdictOf(error: unknown): Verdict {
   if (error instanceof RequestTooLargeError) return "unknown";
   if (error instanceof RequestBudgetError) return "unknown";
-  if (error instanceof RedisCommandError) return "reachable";
+  if (error instanceof RedisCommandError || error instanceof PrefixLengthsExhaustedError) return "reachable";
   return "failing";
 }
 

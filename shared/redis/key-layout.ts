@@ -3,7 +3,8 @@
  *
  *   ec:t:e:k   an entry or a delete's tombstone (the cache key's bytes follow the third colon unchanged)
  *   ec:t:m     the tenant's meta hash: write sequence, clear watermark, tag watermarks
- *   ec:t:tg    when each tag watermark was raised, so old ones can be pruned
+ *   ec:t:tg    when each tag and prefix watermark was raised, so old ones can be pruned
+ *   ec:t:pl    the byte lengths of the tenant's prefix watermarks, each with when it was last used
  *   ec:t:u     the tenant's L2 storage use: a total and bytes by expiry minute (ec:t:ux orders them)
  *   ec:t:s     the tenant's aggregated stats
  *   ec:t:f:id  a stats flush marker
@@ -27,9 +28,14 @@ export function metaRedisKey(tenant: TenantId): string {
   return `${tenantRoot(tenant)}m`;
 }
 
-/** Sorted set: tag → when its watermark was last raised (epoch ms), for pruning old watermarks. */
+/** Sorted set: watermark field (`tag:<name>`, `pfx:<prefix>`) → when it was last raised (epoch ms), for pruning old watermarks. */
 export function tagTimesRedisKey(tenant: TenantId): string {
   return `${tenantRoot(tenant)}tg`;
+}
+
+/** Sorted set: byte length of a prefix watermark → when a prefix of that length was last raised (watermark-scripts.ts). */
+export function prefixLengthsRedisKey(tenant: TenantId): string {
+  return `${tenantRoot(tenant)}pl`;
 }
 
 /** Hash: `used` (bytes the tenant's entries hold in L2) and bytes expiring in each minute (field = epoch minute). */

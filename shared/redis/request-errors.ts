@@ -29,3 +29,15 @@ export class RequestTooLargeError extends Error {
 export class RedisCommandError extends StoreUnavailableError {
   override name = "RedisCommandError";
 }
+
+/**
+ * A prefix invalidation would take the tenant's prefix watermarks past MAX_PREFIX_LENGTHS
+ * distinct lengths (cache/store.ts); nothing was raised. Answered 409: invalidating a shorter
+ * prefix already in use, or clearing the tenant, frees the way; lengths also age out.
+ */
+export class PrefixLengthsExhaustedError extends Error {
+  override name = "PrefixLengthsExhaustedError";
+  constructor(readonly maxLengths: number) {
+    super(`edge-cache: prefix invalidations may use at most ${maxLengths} distinct prefix lengths at a time`);
+  }
+}

@@ -10,6 +10,8 @@ export const COUNTER_NAMES = [
   "memoryOnlyWrites",
   "bytesIn",
   "bytesOut",
+  "tagInvalidations",
+  "prefixInvalidations",
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];

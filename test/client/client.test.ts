@@ -143,14 +143,18 @@ describe("edge-cache/client: batch", () => {
 });
 
 describe("edge-cache/client: tenant operations", () => {
-  it("invalidates by tag, clears the tenant and reads its stats", async () => {
+  it("invalidates by tag and by prefix, clears the tenant and reads its stats", async () => {
     const app = await testApp({ tenants: 2 });
     const [alice, bob] = app.tenants;
     const cache = clientFor(app, alice!);
     await cache.set("tagged", "x", { tags: ["news"] });
     await cache.set("plain", "y");
-    expect(await cache.invalidate(["news", "news"])).toEqual({ invalidated: ["news"] });
+    await cache.set("product/42/price", "9");
+    expect(await cache.invalidate(["news", "news"])).toEqual({ invalidated: ["news"], invalidatedPrefixes: [] });
     expect(await cache.get("tagged")).toBeUndefined();
+    expect((await cache.get("plain"))?.text()).toBe("y");
+    expect(await cache.invalidate({ prefixes: ["product/42/"] })).toEqual({ invalidated: [], invalidatedPrefixes: ["product/42/"] });
+    expect(await cache.get("product/42/price")).toBeUndefined();
     expect((await cache.get("plain"))?.text()).toBe("y");
 
     await clientFor(app, bob!).set("plain", "bob's");
@@ -160,9 +164,10 @@ describe("edge-cache/client: tenant operations", () => {
 
     const stats = await cache.stats();
     expect(stats).toMatchObject({ tenant: alice!.tenant, complete: true, l1: { isolateBudgetBytes: expect.any(Number) } });
-    expect(stats.counters.sets).toBe(2);
-    expect(stats.counters.misses).toBe(2);
-    expect(stats.counters.l1Hits + stats.counters.l2Hits).toBe(1);
+    expect(stats.counters.sets).toBe(3);
+    expect(stats.counters.misses).toBe(3);
+    expect(stats.counters.l1Hits + stats.counters.l2Hits).toBe(2);
+    expect(stats.counters).toMatchObject({ tagInvalidations: 1, prefixInvalidations: 1 });
   });
 
   it("exports every live entry through the cursor pages", async () => {

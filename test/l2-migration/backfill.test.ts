@@ -60,7 +60,7 @@ describe("the backfill between two databases", () => {
     await current.set(key("older-here"), await entry("old", Date.now() - 10_000));
     await next.set(key("older-here"), await entry("new"));
     await current.set(key("tagged"), await entry("t", Date.now() - 1000, ["gone"]));
-    await current.invalidateTags(tenant, ["gone"]);
+    await current.invalidate(tenant, { tags: ["gone"] });
     await current.set(key("deleted"), await entry("d"));
     await current.delete(key("deleted"));
 

@@ -12,11 +12,17 @@ const hostileKey = fc
 
 const tag = fc.constantFrom("t1", "t2", "*", "t:1");
 
+// Prefixes from the same bytes: each is plain bytes, never a pattern, and never reaches past its tenant.
+const hostilePrefix = fc
+  .array(fc.constantFrom(":", "*", "?", "[", "\\", "/", "%", "\u0000", "e:", "ec:", "a", "😀", "ü"), { minLength: 1, maxLength: 3 })
+  .map((parts) => parts.join(""));
+
 type Op =
   | { kind: "put"; who: 0 | 1; key: string; value: string; tags: string[] }
   | { kind: "delete"; who: 0 | 1; key: string }
   | { kind: "clear"; who: 0 | 1 }
   | { kind: "invalidate"; who: 0 | 1; tag: string }
+  | { kind: "invalidatePrefix"; who: 0 | 1; prefix: string }
   | { kind: "batchSet"; who: 0 | 1; key: string; value: string };
 
 const who = fc.constantFrom(0 as const, 1 as const);
@@ -34,6 +40,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("delete" as const), who, key: hostileKey }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("clear" as const), who }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("invalidate" as const), who, tag }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("invalidatePrefix" as const), who, prefix: hostilePrefix }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("batchSet" as const), who, key: hostileKey, value: fc.string({ maxLength: 8 }) }) },
 );
 
@@ -71,6 +78,10 @@ async function apply(app: TestApp, models: [Model, Model], step: Op): Promise<vo
       expect((await app.as(tenant, "/v1/invalidate", json({ tags: [step.tag] }))).status).toBe(200);
       for (const [key, entry] of model) if (entry.tags.includes(step.tag)) model.delete(key);
       return;
+    case "invalidatePrefix":
+      expect((await app.as(tenant, "/v1/invalidate", json({ prefixes: [step.prefix] }))).status).toBe(200);
+      for (const key of model.keys()) if (key.startsWith(step.prefix)) model.delete(key);
+      return;
     case "batchSet":
       expect((await app.as(tenant, "/v1/batch", json({ set: [{ key: step.key, value: step.value }] }))).status).toBe(200);
       model.set(step.key, { value: step.value, tags: [] });
@@ -96,7 +107,7 @@ async function expectMatchesModels(app: TestApp, models: [Model, Model], keys: S
 }
 
 describe("tenant isolation (model-based, hostile keys)", () => {
-  it("no sequence of one tenant's writes, deletes, clears or invalidations is seen by the other", async () => {
+  it("no sequence of one tenant's writes, deletes, clears or tag and prefix invalidations is seen by the other", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
         const app = await testApp({ vars: { STATS_FLUSH_INTERVAL_MS: "3600000" } });

@@ -47,6 +47,9 @@ function fakeClient(answer?: BatchAnswer, pages: ExportPage[] = []) {
     delete: [],
   });
   const client: TransferClient = {
+    invalidate: async () => {
+      throw new Error("not called by export and import");
+    },
     batch: async (request) => {
       const call = ++calls;
       const result = await (answer ?? stored)(request, call);
@@ -115,6 +118,39 @@ describe("transfer: arguments", () => {
   ])("refuses %j", (argv, message) => {
     expect(() => parseCommand(argv)).toThrow(UsageError);
     expect(() => parseCommand(argv)).toThrow(message);
+  });
+});
+
+describe("transfer: invalidate", () => {
+  it("parses repeated --tag and --prefix, and refuses none or an empty prefix", () => {
+    const env = { EDGE_CACHE_TOKEN: "ec_t" };
+    expect(parseCommand(["invalidate", "--tag", "news", "--prefix", "product/42/", "--prefix", "a*[b]"], env)).toEqual({
+      name: "invalidate",
+      url: "http://127.0.0.1:8787",
+      token: "ec_t",
+      tags: ["news"],
+      prefixes: ["product/42/", "a*[b]"],
+    });
+    expect(() => parseCommand(["invalidate"], env)).toThrow(UsageError);
+    expect(() => parseCommand(["invalidate", "--prefix", ""], env)).toThrow(/cannot be empty/);
+  });
+
+  it("sends the tags and prefixes in one call and says what was invalidated", async () => {
+    const sent: unknown[] = [];
+    const client = {
+      ...fakeClient().client,
+      invalidate: async (targets: unknown) => {
+        sent.push(targets);
+        return { invalidated: ["news"], invalidatedPrefixes: ["p/"] };
+      },
+    } as TransferClient;
+    const out = new PassThrough();
+    const chunks: string[] = [];
+    out.on("data", (chunk) => chunks.push(String(chunk)));
+    const command = { name: "invalidate" as const, url: "u", token: "t", tags: ["news"], prefixes: ["p/"] };
+    expect(await runCommand(command, { client, stderr: out })).toBe(0);
+    expect(sent).toEqual([{ tags: ["news"], prefixes: ["p/"] }]);
+    expect(chunks.join("")).toContain("invalidated 1 tags and 1 prefixes");
   });
 });
 

@@ -11,6 +11,9 @@ export const USAGE = `npm run transfer -- <command> [options]
       --resume-from LINE: start at that line (a stopped import prints it).
       --state FILE: record the last committed line there after every batch; rerun the same
       command to carry on after a failure.
+  invalidate [--tag TAG]... [--prefix PREFIX]...
+      Hides every entry written so far that carries one of the tags or whose key starts with one
+      of the prefixes, in every isolate (scope: write). Prefixes are plain text: '*' is a '*'.
 
   Common: --url URL (default $EDGE_CACHE_URL or http://127.0.0.1:8787)
           --token TOKEN (default $EDGE_CACHE_TOKEN; the variable keeps it out of process lists)
@@ -37,7 +40,8 @@ export type TransferCommand =
       batchSize: number;
       resumeFrom: number | undefined;
       stateFile: string | undefined;
-    });
+    })
+  | (Common & { name: "invalidate"; tags: string[]; prefixes: string[] });
 
 export function parseCommand(argv: readonly string[], env: Record<string, string | undefined> = {}): TransferCommand {
   let parsed: ReturnType<typeof parse>;
@@ -52,8 +56,15 @@ export function parseCommand(argv: readonly string[], env: Record<string, string
   if (positionals.length > 1) throw new UsageError(`unexpected argument: ${positionals[1]}`);
   const url = values.url ?? env.EDGE_CACHE_URL ?? "http://127.0.0.1:8787";
   const token = values.token ?? env.EDGE_CACHE_TOKEN;
-  if (name !== "export" && name !== "import") throw new UsageError(`unknown command: ${name}`);
+  if (name !== "export" && name !== "import" && name !== "invalidate") throw new UsageError(`unknown command: ${name}`);
   if (!token) throw new UsageError("no token: pass --token or set EDGE_CACHE_TOKEN");
+  if (name === "invalidate") {
+    const tags = values.tag ?? [];
+    const prefixes = values.prefix ?? [];
+    if (tags.length + prefixes.length === 0) throw new UsageError("invalidate needs at least one --tag or --prefix");
+    if (prefixes.includes("")) throw new UsageError("--prefix cannot be empty (clearing every entry is DELETE /v1/cache, scope manage)");
+    return { name, url, token, tags, prefixes };
+  }
   if (name === "export") {
     if (!values.out) throw new UsageError("export needs --out FILE");
     return { name, url, token, out: values.out, count: integer("--count", values.count ?? "100", 1, 1000) };
@@ -88,6 +99,8 @@ function parse(argv: readonly string[]) {
       "batch-size": { type: "string" },
       "resume-from": { type: "string" },
       state: { type: "string" },
+      tag: { type: "string", multiple: true },
+      prefix: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -1,4 +1,4 @@
-/** `npm run transfer -- export|import …`: moves a tenant's entries between instances. See USAGE. */
+/** `npm run transfer -- export|import|invalidate …`: a tenant's entries, moved between instances or invalidated. See USAGE. */
 import { createClient } from "../../client/index.ts";
 import { parseCommand, USAGE, UsageError } from "./args.ts";
 import { runCommand } from "./run-command.ts";

@@ -26,6 +26,16 @@ export async function runCommand(command: Exclude<TransferCommand, { name: "help
       say(`retrying in ${(delayMs / 1000).toFixed(1)} s: ${describe(error)}`);
     },
   };
+  if (command.name === "invalidate") {
+    try {
+      const answer = await deps.client.invalidate({ tags: command.tags, prefixes: command.prefixes });
+      say(`invalidated ${answer.invalidated.length} tags and ${answer.invalidatedPrefixes.length} prefixes`);
+      return 0;
+    } catch (error) {
+      say(`invalidate failed: ${describe(error)}`);
+      return 1;
+    }
+  }
   if (command.name === "export") {
     const progress = new Progress(deps.stderr, { label: "export", unit: "entries" });
     try {

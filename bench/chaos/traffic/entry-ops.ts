@@ -125,7 +125,7 @@ export async function invalidateTags(ctx: TrafficContext, access: Access, tags: 
     access,
     "/v1/invalidate",
     { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ tags }) },
-    { errors: 1 },
-    ({ status }) => errorsOf(status),
+    { tagInvalidations: tags.length, errors: 1 },
+    ({ status }) => (status === 200 ? { tagInvalidations: tags.length } : errorsOf(status)),
   );
 }

@@ -9,6 +9,8 @@ const OTHER_COUNTERS = [
   { counter: "memoryOnlyWrites", label: "Writes kept in memory only" },
   { counter: "bytesIn", label: "Bytes written" },
   { counter: "bytesOut", label: "Bytes read" },
+  { counter: "tagInvalidations", label: "Tags invalidated" },
+  { counter: "prefixInvalidations", label: "Key prefixes invalidated" },
 ] as const;
 
 /** The remaining counters of `GET /v1/stats`, exact, the tenant's Redis storage use, and its share of this isolate's L1. */

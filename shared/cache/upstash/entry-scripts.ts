@@ -13,8 +13,9 @@ import { REAP_BEFORE_REFUSING, REAP_PER_WRITE, STORAGE_USAGE } from "./storage-u
  */
 
 // Shared by every entry script. `header` decodes an entry's header line (nil when there is
-// none); `shown` says whether no clear or tag invalidation has hidden it since its write;
-// `createdAfter` whether it was created after the operation (c, n) (set-entry explains).
+// none); `shown` says whether no clear, tag or prefix invalidation has hidden the entry under an
+// entry key since its write; `createdAfter` whether it was created after the operation (c, n)
+// (set-entry explains).
 export const VISIBLE = `
 local function header(raw)
   if not raw then return nil end
@@ -22,18 +23,37 @@ local function header(raw)
   if not nl then return nil end
   return cjson.decode(string.sub(raw, 1, nl - 1))
 end
-local function shown(h, meta)
-  local fields = {'clear'}
-  for i, tag in ipairs(h.t or {}) do fields[i + 1] = 'tag:' .. tag end
-  local marks = redis.call('HMGET', meta, unpack(fields))
-  for i = 1, #marks do
-    if marks[i] and tonumber(marks[i]) >= h.v then return false end
-  end
-  return true
+-- The cache key in an entry key, ec:<tenant>:e:<key> (redis/key-layout.ts): tenant ids hold no
+-- colon, so the key starts three bytes after the tenant's end.
+local function cacheKeyOf(entryKey)
+  return string.sub(entryKey, string.find(entryKey, ':', 4, true) + 3)
 end
-local function visible(raw, meta)
+local function hiddenBy(marks, from, v)
+  for i = from, #marks do
+    if marks[i] and tonumber(marks[i]) >= v then return true end
+  end
+  return false
+end
+-- 'plens' lists the byte lengths of the tenant's prefix watermarks (watermark-scripts.ts): one
+-- more field per length no longer than the key, read only when the tenant has any.
+local function shown(h, meta, entryKey)
+  local fields = {'clear', 'plens'}
+  for i, tag in ipairs(h.t or {}) do fields[i + 2] = 'tag:' .. tag end
+  local marks = redis.call('HMGET', meta, unpack(fields))
+  if (marks[1] and tonumber(marks[1]) >= h.v) or hiddenBy(marks, 3, h.v) then return false end
+  if not marks[2] then return true end
+  local key = cacheKeyOf(entryKey)
+  local prefixes = {}
+  for length in string.gmatch(marks[2], '%d+') do
+    local n = tonumber(length)
+    if n <= #key then prefixes[#prefixes + 1] = 'pfx:' .. string.sub(key, 1, n) end
+  end
+  if #prefixes == 0 then return true end
+  return not hiddenBy(redis.call('HMGET', meta, unpack(prefixes)), 1, h.v)
+end
+local function visible(raw, meta, entryKey)
   local h = header(raw)
-  if h and h.d ~= 1 and shown(h, meta) then return h end
+  if h and h.d ~= 1 and shown(h, meta, entryKey) then return h end
   return nil
 end
 local function createdAfter(h, c, n)
@@ -58,7 +78,7 @@ export const getEntryScript: LuaScript = {
   readOnly: true,
   source: `${VISIBLE}
 local raw = redis.call('GET', KEYS[1])
-local h = visible(raw, KEYS[2])
+local h = visible(raw, KEYS[2], KEYS[1])
 if not h then return false end
 if tonumber(ARGV[1]) == h.v then return h.v end
 return raw
@@ -88,7 +108,7 @@ for i = 1, #KEYS, 2 do
     out[n] = ${NOT_CHECKED}
   else
     local raw = redis.call('GET', KEYS[i])
-    local h = visible(raw, KEYS[i + 1])
+    local h = visible(raw, KEYS[i + 1], KEYS[i])
     if not h then out[n] = false
     elseif tonumber(ARGV[n + 1]) == h.v then out[n] = h.v
     else
@@ -135,7 +155,7 @@ local nowMinute = minuteOf(ARGV[8])
 reap(KEYS[3], KEYS[4], nowMinute, ${REAP_PER_WRITE})
 local h = storedHeader(KEYS[1])
 if h then
-  if ARGV[4] == '1' and h.d ~= 1 and shown(h, KEYS[2]) then return 0 end
+  if ARGV[4] == '1' and h.d ~= 1 and shown(h, KEYS[2], KEYS[1]) then return 0 end
   if createdAfter(h, tonumber(ARGV[5]), tonumber(ARGV[6]) or 0) then return ${SUPERSEDED} end
 end
 local oldBytes, oldMinute = countedBytes(h, KEYS[1], KEYS[2], KEYS[3])

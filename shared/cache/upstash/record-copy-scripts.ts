@@ -5,9 +5,9 @@ import { REAP_PER_WRITE, STORAGE_USAGE } from "./storage-usage-lua";
 /**
  * Copying entries between two databases (l2/migration/): read as stored, then written into the
  * other database re-versioned. Versions (`v`) count per database (the meta hash's `seq`), so a
- * copied entry takes a fresh one there; clears and tag invalidations are compared by time
- * instead: the target records when each was raised (`clearAt` in the meta hash, the tag times
- * sorted set), and an entry created no later than one that covers it is not copied.
+ * copied entry takes a fresh one there; clears, tag and prefix invalidations are compared by time
+ * instead: the target records when each was raised (`clearAt` in the meta hash, the watermark
+ * times sorted set), and an entry created no later than one that covers it is not copied.
  */
 
 /** The remaining lifetime readRecordsScript gives a key it left for a later request. */
@@ -35,7 +35,7 @@ for i = 1, #KEYS, 2 do
   if bytes + size > budget then
     out[#out + 1] = false
     out[#out + 1] = ${NOT_READ}
-  elseif h and (h.d == 1 or shown(h, KEYS[i + 1])) then
+  elseif h and (h.d == 1 or shown(h, KEYS[i + 1], KEYS[i])) then
     bytes = bytes + #raw
     out[#out + 1] = raw
     out[#out + 1] = redis.call('PTTL', KEYS[i])
@@ -75,6 +75,17 @@ if h.d ~= 1 and c then
   for _, tag in ipairs(h.t or {}) do
     local at = tonumber(redis.call('ZSCORE', KEYS[3], 'tag:' .. tag))
     if at and at >= c then return ${COPY_HIDDEN} end
+  end
+  local plens = redis.call('HGET', KEYS[2], 'plens')
+  if plens then
+    local key = cacheKeyOf(KEYS[1])
+    for length in string.gmatch(plens, '%d+') do
+      local n = tonumber(length)
+      if n <= #key then
+        local at = tonumber(redis.call('ZSCORE', KEYS[3], 'pfx:' .. string.sub(key, 1, n)))
+        if at and at >= c then return ${COPY_HIDDEN} end
+      end
+    end
   end
 end
 local nowMinute = minuteOf(ARGV[3])

@@ -3,12 +3,13 @@ import {
   entryRedisKey,
   metaRedisKey,
   parseEntryRedisKey,
+  prefixLengthsRedisKey,
   storageExpiryRedisKey,
   storageUsageRedisKey,
   tagTimesRedisKey,
 } from "../../redis/key-layout";
 import type { RedisReply, RedisRunner } from "../../redis/redis-client";
-import { RedisCommandError, RequestTooLargeError } from "../../redis/request-errors";
+import { PrefixLengthsExhaustedError, RedisCommandError, RequestTooLargeError } from "../../redis/request-errors";
 import { oversizedRequestBytes, type WireCommand, wireCommand } from "../../redis/request-size";
 import { type Call, runCalls } from "../../redis/script-runner";
 import { type CodecOptions, decodeStoredValue, encodeEntry } from "../codec";
@@ -17,7 +18,9 @@ import type { EntryKey, TenantId } from "../keys";
 import type { CopyOutcome, KeyPage, PreparedBatch, RecordCopyL2, Revalidation, StoredRecord } from "../l2-store";
 import {
   type DeleteResult,
+  type InvalidationTargets,
   type Lookup,
+  MAX_PREFIX_LENGTHS,
   type Operation,
   type OperationResult,
   type SetOptions,
@@ -34,7 +37,7 @@ import {
   setEntryScript,
 } from "./entry-scripts";
 import { COPY_HIDDEN, COPY_NEWER, COPY_UNREADABLE, NOT_READ, readRecordsScript, writeRecordScript } from "./record-copy-scripts";
-import { clearTenantScript, raiseWatermarksScript } from "./watermark-scripts";
+import { clearTenantScript, raiseWatermarksScript, TOO_MANY_PREFIX_LENGTHS } from "./watermark-scripts";
 
 /** The longest an entry lives under the default limits (MAX_TTL + MAX_SWR + L1_GRACE), plus an hour of clock skew. */
 const DEFAULT_WATERMARK_RETENTION_MS = (30 * 86_400 + 86_400 + 300 + 3600) * 1000;
@@ -247,25 +250,25 @@ export class UpstashStore implements RecordCopyL2 {
   }
 
   async clear(tenant: TenantId): Promise<void> {
-    const keys = [metaRedisKey(tenant), tagTimesRedisKey(tenant), storageUsageRedisKey(tenant), storageExpiryRedisKey(tenant)];
+    const keys = [
+      metaRedisKey(tenant),
+      tagTimesRedisKey(tenant),
+      storageUsageRedisKey(tenant),
+      storageExpiryRedisKey(tenant),
+      prefixLengthsRedisKey(tenant),
+    ];
     const [reply] = await runCalls(this.#runner, [{ script: clearTenantScript, keys, args: [String(this.#now())] }]);
     expectOk(reply);
   }
 
-  async invalidateTags(tenant: TenantId, tags: readonly string[]): Promise<void> {
-    if (tags.length > 0)
-      await this.#raise(
-        tenant,
-        tags.map((tag) => `tag:${tag}`),
-      );
-  }
-
-  /** Raises watermark fields of the meta hash (`tag:<name>`, or any other kind), pruning aged-out ones. */
-  async #raise(tenant: TenantId, fields: readonly string[]): Promise<void> {
-    const args = [String(this.#now()), String(this.#watermarkRetentionMs), ...fields];
-    const keys = [metaRedisKey(tenant), tagTimesRedisKey(tenant)];
+  /** Raises the watermark fields `tag:<name>` and `pfx:<prefix>` in one script call, pruning aged-out ones. */
+  async invalidate(tenant: TenantId, { tags = [], prefixes = [] }: InvalidationTargets): Promise<void> {
+    const fields = [...tags.map((tag) => `tag:${tag}`), ...prefixes.map((prefix) => `pfx:${prefix}`)];
+    if (fields.length === 0) return;
+    const args = [String(this.#now()), String(this.#watermarkRetentionMs), String(MAX_PREFIX_LENGTHS), ...fields];
+    const keys = [metaRedisKey(tenant), tagTimesRedisKey(tenant), prefixLengthsRedisKey(tenant)];
     const [reply] = await runCalls(this.#runner, [{ script: raiseWatermarksScript, keys, args }]);
-    expectOk(reply);
+    if (expectOk(reply) === TOO_MANY_PREFIX_LENGTHS) throw new PrefixLengthsExhaustedError(MAX_PREFIX_LENGTHS);
   }
 
   async #toCall(op: Operation, now: number): Promise<Call> {

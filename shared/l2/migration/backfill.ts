@@ -1,6 +1,6 @@
 import type { EntryKey, TenantId } from "../../cache/keys";
 import type { RecordCopyL2, StoredRecord } from "../../cache/l2-store";
-import { metaRedisKey, parseEntryRedisKey, tagTimesRedisKey } from "../../redis/key-layout";
+import { metaRedisKey, parseEntryRedisKey, prefixLengthsRedisKey, tagTimesRedisKey } from "../../redis/key-layout";
 import type { RedisReply, RedisRunner } from "../../redis/redis-client";
 import { runCalls } from "../../redis/script-runner";
 import { budgetedRunner, type SubrequestBudget } from "../../warm/subrequest-budget";
@@ -233,7 +233,7 @@ function removedFields(addedPairs: string[], now: KeyDump): string[] {
   return gone;
 }
 
-/** Clears and tag invalidations current holds that next missed, raised in next by time: one request each side. */
+/** Clears, tag and prefix invalidations current holds that next missed, raised in next by time: one request each side. */
 async function syncWatermarks(tenants: TenantId[], sides: PageSides): Promise<void> {
   const replies = await sides.current.run(
     tenants.flatMap((tenant) => [
@@ -252,7 +252,8 @@ async function syncWatermarks(tenants: TenantId[], sides: PageSides): Promise<vo
     const pairs = tags?.ok && Array.isArray(tags.value) ? (tags.value as unknown[]).map(String) : [];
     const cleared = clearAt?.ok && clearAt.value !== null && clearAt.value !== undefined ? String(clearAt.value) : "";
     if (cleared === "" && pairs.length === 0) return [];
-    return [{ script: syncWatermarksScript, keys: [metaRedisKey(tenant), tagTimesRedisKey(tenant)], args: [cleared, ...pairs] }];
+    const keys = [metaRedisKey(tenant), tagTimesRedisKey(tenant), prefixLengthsRedisKey(tenant)];
+    return [{ script: syncWatermarksScript, keys, args: [cleared, ...pairs] }];
   });
   if (calls.length === 0) return;
   const synced = await runCalls(sides.next, calls);
@@ -279,8 +280,8 @@ function byRequestSize<T extends { record: StoredRecord }>(items: T[], maxBytes:
 
 // Records the new database keeps for itself, or that only matter where they were made.
 const LEFT_BEHIND = [/^ec:[^:]+:(u|ux|f:.*|ol:.*|wl:.*)$/, /^ecsys:rl/, new RegExp(`^${MIGRATION_KEY_PREFIX}`)];
-// A tenant's meta hash and tag times: copied as watermarks (syncWatermarksScript), by time.
-const WATERMARK_KEY = /^ec:([^:]+):(m|tg)$/;
+// A tenant's meta hash, watermark times and prefix lengths: copied as watermarks (syncWatermarksScript), by time.
+const WATERMARK_KEY = /^ec:([^:]+):(m|tg|pl)$/;
 // Stats counters: merged by taking the larger count, since both databases counted since the move began.
 const COUNTER_HASH = /^ec:[^:]+:(s|sm:\d+)$/;
 

@@ -1,3 +1,4 @@
+import { PREFIX_LENGTHS } from "../../cache/upstash/watermark-scripts";
 import type { LuaScript } from "../../redis/lua-script";
 
 /**
@@ -101,14 +102,15 @@ return removed
 };
 
 /**
- * KEYS: meta, tag times (the new database's, of one tenant). ARGV: when current last cleared the
- * tenant ('' if never recorded), then tag field/time pairs from current's tag times. A clear or
- * invalidation the new database has not seen (it missed a mirrored write) is raised there now:
- * it hides more than it did in current, never less. Returns how many were raised.
+ * KEYS: meta, watermark times, prefix lengths (the new database's, of one tenant). ARGV: when
+ * current last cleared the tenant ('' if never recorded), then tag and prefix field/time pairs
+ * from current's watermark times. A clear or invalidation the new database has not seen (it
+ * missed a mirrored write) is raised there now: it hides more than it did in current, never
+ * less. Returns how many were raised.
  */
 export const syncWatermarksScript: LuaScript = {
   name: "l2m-sync-watermarks",
-  source: `
+  source: `${PREFIX_LENGTHS}
 local raised = 0
 local clearAt = tonumber(ARGV[1])
 if clearAt and clearAt > (tonumber(redis.call('HGET', KEYS[1], 'clearAt')) or 0) then
@@ -122,9 +124,13 @@ for i = 2, #ARGV, 2 do
     local v = redis.call('HINCRBY', KEYS[1], 'seq', 1)
     redis.call('HSET', KEYS[1], ARGV[i], v)
     redis.call('ZADD', KEYS[2], at, ARGV[i])
+    local length = prefixLength(ARGV[i])
+    -- GT: a length raised later in the new database keeps its later time.
+    if length then redis.call('ZADD', KEYS[3], 'GT', at, length) end
     raised = raised + 1
   end
 end
+if raised > 0 then listLengths(KEYS[1], KEYS[3]) end
 return raised
 `,
 };

@@ -1,7 +1,7 @@
 import type { Entry } from "../../cache/entry";
 import type { EntryKey, TenantId } from "../../cache/keys";
 import type { KeyPage, L2Store, PreparedBatch, RecordCopyL2, Revalidation, StoredRecord } from "../../cache/l2-store";
-import type { Lookup, Operation, OperationResult, SetOptions, SetResult } from "../../cache/store";
+import type { InvalidationTargets, Lookup, Operation, OperationResult, SetOptions, SetResult } from "../../cache/store";
 import type { CircuitBreaker } from "../../redis/circuit-breaker";
 import type { RedisRunner } from "../../redis/redis-client";
 import { outsideRequestBudget } from "../../redis/request-budget";
@@ -138,9 +138,9 @@ export class MigratingStore implements L2Store {
     await this.#mirror(() => this.#secondary.clear(tenant));
   }
 
-  async invalidateTags(tenant: TenantId, tags: readonly string[]): Promise<void> {
-    await this.#primary.invalidateTags(tenant, tags);
-    await this.#mirror(() => this.#secondary.invalidateTags(tenant, tags));
+  async invalidate(tenant: TenantId, targets: InvalidationTargets): Promise<void> {
+    await this.#primary.invalidate(tenant, targets);
+    await this.#mirror(() => this.#secondary.invalidate(tenant, targets));
   }
 
   /** Walks current, which holds every key until the move is over; reads then find each where it is. */

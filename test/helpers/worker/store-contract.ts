@@ -139,13 +139,46 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
       await store.set(keyOf(a, "other"), await entryOf("o", { tags: ["sport"] }));
       await store.set(keyOf(a, "plain"), await entryOf("p"));
       await store.set(keyOf(b, "tagged"), await entryOf("bt", { tags: ["news"] }));
-      await store.invalidateTags(a, ["news"]);
+      await store.invalidate(a, { tags: ["news"] });
       expect(await read(store, keyOf(a, "tagged"))).toBeUndefined();
       expect(await read(store, keyOf(a, "other"))).toBe("o");
       expect(await read(store, keyOf(a, "plain"))).toBe("p");
       expect(await read(store, keyOf(b, "tagged"))).toBe("bt");
       await store.set(keyOf(a, "tagged"), await entryOf("fresh", { tags: ["news"] }));
       expect(await read(store, keyOf(a, "tagged"))).toBe("fresh");
+    });
+
+    it("invalidates entries whose key starts with a prefix, byte for byte, only in that tenant, and not later writes", async () => {
+      const store = await makeStore();
+      const [a, b] = [uniqueTenant(), uniqueTenant()];
+      const keys = ["product/42/price", "product/42", "product/420", "product/4", "a*[b]?:c", "a*[b]x", "aa", "ü/1", "u/1", "x"];
+      for (const key of keys) {
+        await store.set(keyOf(a, key), await entryOf(`a ${key}`));
+        await store.set(keyOf(b, key), await entryOf(`b ${key}`));
+      }
+      // Glob and separator characters are plain bytes; a prefix may be a whole key.
+      await store.invalidate(a, { prefixes: ["product/42", "a*[b]?", "ü/", "x"] });
+      const hidden = ["product/42/price", "product/42", "product/420", "a*[b]?:c", "ü/1", "x"];
+      for (const key of keys) {
+        expect(await read(store, keyOf(a, key)), key).toBe(hidden.includes(key) ? undefined : `a ${key}`);
+        expect(await read(store, keyOf(b, key)), key).toBe(`b ${key}`);
+      }
+      await store.set(keyOf(a, "product/42/price"), await entryOf("fresh"));
+      expect(await read(store, keyOf(a, "product/42/price"))).toBe("fresh");
+    });
+
+    it("invalidates tags and prefixes in one call", async () => {
+      const store = await makeStore();
+      const tenant = uniqueTenant();
+      await store.set(keyOf(tenant, "p/1"), await entryOf("1"));
+      await store.set(keyOf(tenant, "q/1"), await entryOf("2", { tags: ["t"] }));
+      await store.set(keyOf(tenant, "q/2"), await entryOf("3"));
+      await store.invalidate(tenant, { tags: ["t"], prefixes: ["p/"] });
+      expect([
+        await read(store, keyOf(tenant, "p/1")),
+        await read(store, keyOf(tenant, "q/1")),
+        await read(store, keyOf(tenant, "q/2")),
+      ]).toEqual([undefined, undefined, "3"]);
     });
 
     it("runs a batch in order, answering each operation in its place", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { toTenantId } from "../../../shared/cache/keys";
 import { MemoryStore } from "../../../shared/cache/memory-store";
+import { MAX_PREFIX_LENGTHS } from "../../../shared/cache/store";
 import { entryOf } from "../../helpers/worker/store-contract";
 
 const tenant = (i: number | string) => toTenantId(`t-${i}`);
@@ -13,10 +14,10 @@ describe("MemoryStore's clear and tag watermarks, bounded per isolate", () => {
     await store.set(cleared, await entryOf("old"));
     await store.set(tagged, await entryOf("old", { tags: ["product"] }));
     await store.clear(cleared.tenant);
-    await store.invalidateTags(tagged.tenant, ["product"]);
+    await store.invalidate(tagged.tenant, { tags: ["product"] });
     // Two more tenants raise marks: those of `cleared` and `tagged` are forgotten.
     await store.clear(tenant(1));
-    await store.invalidateTags(tenant(2), ["x"]);
+    await store.invalidate(tenant(2), { tags: ["x"] });
     expect(store.watermarks()).toEqual({ tenants: 2, tags: 1 });
 
     expect(await store.get(cleared)).toBeUndefined();
@@ -35,10 +36,10 @@ describe("MemoryStore's clear and tag watermarks, bounded per isolate", () => {
     await store.clear(key.tenant);
     await store.clear(tenant("b"));
     // `a` gets marks again (an unrelated tag): its copy from before the clear must stay hidden.
-    await store.invalidateTags(key.tenant, ["unrelated"]);
+    await store.invalidate(key.tenant, { tags: ["unrelated"] });
     expect(await store.get(key)).toBeUndefined();
     await store.set(key, await entryOf("after"));
-    await store.invalidateTags(key.tenant, ["other"]);
+    await store.invalidate(key.tenant, { tags: ["other"] });
     expect(await store.get(key)).toMatchObject({ tier: "l1" });
   });
 
@@ -46,12 +47,9 @@ describe("MemoryStore's clear and tag watermarks, bounded per isolate", () => {
     const store = new MemoryStore({ maxTotalTagWatermarks: 10 });
     const first = { tenant: tenant("first"), key: "k" };
     await store.set(first, await entryOf("v", { tags: ["t0"] }));
-    await store.invalidateTags(first.tenant, ["t0", "t1", "t2", "t3", "t4", "t5"]);
+    await store.invalidate(first.tenant, { tags: ["t0", "t1", "t2", "t3", "t4", "t5"] });
     for (let i = 0; i < 3; i++) {
-      await store.invalidateTags(
-        tenant(i),
-        Array.from({ length: 4 }, (_, j) => `tag-${j}`),
-      );
+      await store.invalidate(tenant(i), { tags: Array.from({ length: 4 }, (_, j) => `tag-${j}`) });
     }
     expect(store.watermarks()).toEqual({ tenants: 2, tags: 8 });
     expect(await store.get(first)).toBeUndefined();
@@ -74,5 +72,23 @@ describe("MemoryStore's per-tenant usage", () => {
       else expect(usage.bytes).toBe(0);
     }
     expect(tenantsWithCopies).toBe(entries);
+  });
+});
+
+describe("MemoryStore prefix watermarks", () => {
+  it("past MAX_PREFIX_LENGTHS distinct lengths, clear the tenant's copies rather than forget one", async () => {
+    const store = new MemoryStore();
+    const key = { tenant: tenant("p"), key: "z".repeat(40) };
+    await store.set(key, await entryOf("v"));
+    await store.invalidate(key.tenant, { prefixes: Array.from({ length: MAX_PREFIX_LENGTHS }, (_, i) => "p".repeat(i + 1)) });
+    expect(await store.get(key)).toBeDefined();
+    await store.invalidate(key.tenant, { prefixes: ["q".repeat(MAX_PREFIX_LENGTHS + 1)] });
+    expect(await store.get(key)).toBeUndefined();
+  });
+
+  it("count a long prefix as the tags its characters would make towards the total bound", async () => {
+    const store = new MemoryStore({ maxTotalTagWatermarks: 100 });
+    await store.invalidate(tenant("long"), { prefixes: ["x".repeat(512)] });
+    expect(store.watermarks()).toEqual({ tenants: 1, tags: 4 });
   });
 });

@@ -37,7 +37,7 @@ describe("dual-write", () => {
     await next.set(onlyNext, await entryOf("n"));
     expect(await store.get(onlyNext)).toBeUndefined();
 
-    await store.invalidateTags(key.tenant, ["t"]);
+    await store.invalidate(key.tenant, { tags: ["t"] });
     expect(await current.get(key)).toBeUndefined();
     expect(await next.get(key)).toBeUndefined();
 
@@ -145,7 +145,7 @@ describe("read-new", () => {
     await kit.current.set(key, await entryOf("stale", { tags: ["price"], createdAt: Date.now() - 1000 }));
     // Current is down while the invalidation is acknowledged: only next records it.
     await scope.control.setFaults({ refuse: true });
-    await kit.store.invalidateTags(key.tenant, ["price"]);
+    await kit.store.invalidate(key.tenant, { tags: ["price"] });
     expect(kit.counters.secondaryMisses).toBe(1);
     await scope.control.setFaults({ refuse: false });
     expect(text(await kit.current.get(key))).toBe("stale");

@@ -150,7 +150,7 @@ describe("a tenant's L2 storage use (real Redis through the gateway)", () => {
     const key = { tenant, key: "tagged" };
     await l2.set(key, await entryOf("x".repeat(100), { tags: ["t"] }));
     const size = await sizeInRedis(key);
-    await l2.invalidateTags(tenant, ["t"]);
+    await l2.invalidate(tenant, { tags: ["t"] });
     expect(await used(tenant)).toBe(size);
     await l2.set(key, await entryOf("y"));
     expect(await used(tenant)).toBe(await sizeInRedis(key));

@@ -38,6 +38,30 @@ describe("UpstashStore.revalidate", () => {
 });
 
 describe("script calls", () => {
+  it("keep a pipeline's order the first time a runner meets a script: a read sees no write behind it", async () => {
+    const { control, token } = await gatewayScope();
+    const runner = redisRunner(token);
+    const key = `test:${crypto.randomUUID()}`;
+    // Sources Redis has never seen: as EVALSHA the read would fail NOSCRIPT and be re-sent after the write.
+    const read = { name: "probe-read", source: `-- ${crypto.randomUUID()}\nreturn redis.call('GET', KEYS[1])` };
+    const write = { name: "probe-write", source: `-- ${crypto.randomUUID()}\nreturn redis.call('SET', KEYS[1], ARGV[1])` };
+    await runCalls(runner, [{ script: write, keys: [key], args: ["before"] }]);
+    await control.resetCounters();
+    const [seen] = await runCalls(runner, [
+      { script: read, keys: [key], args: [] },
+      { script: write, keys: [key], args: ["after"] },
+    ]);
+    expect(seen).toEqual({ ok: true, value: "before" });
+    expect((await control.counters()).commands.byName).toEqual({ eval: 1, evalsha: 1 });
+    // Seen once, each goes by its SHA from then on.
+    await control.resetCounters();
+    await runCalls(runner, [
+      { script: read, keys: [key], args: [] },
+      { script: write, keys: [key], args: ["again"] },
+    ]);
+    expect((await control.counters()).commands.byName).toEqual({ evalsha: 2 });
+  });
+
   it("fall back to EVAL when Redis does not know the script (NOSCRIPT), then use EVALSHA", async () => {
     const { control, token } = await gatewayScope();
     const runner = redisRunner(token);
@@ -205,7 +229,7 @@ describe("a batch's reads (real Redis through the gateway)", () => {
     await l2.set(key("deleted"), await entryOf("three"));
     await l2.delete(key("deleted"));
     await l2.set(key("big"), await entryOf("x".repeat(5000)));
-    await l2.invalidateTags(tenant, ["t"]);
+    await l2.invalidate(tenant, { tags: ["t"] });
     await l2.batch(["plain", "tagged"].map((k) => ({ type: "get" as const, key: key(k) }))); // loads the script once (NOSCRIPT, EVAL)
     await control.resetCounters();
 
