@@ -25,10 +25,13 @@ export interface Fixture {
   tenant: string;
   /** `Authorization` for edge-cache's /v1 routes; sent to every worker so requests are identical. */
   authorization: string;
+  /** `Authorization` of a second tenant, whose prefix invalidations the seed fills (Scenario.tenant). */
+  prefixedAuthorization: string;
   stop(): Promise<void>;
 }
 
 const TENANT = "bench";
+const PREFIXED_TENANT = "bench-prefixed";
 
 /**
  * edge-cache variants, beside the wrangler.toml defaults:
@@ -110,7 +113,17 @@ export async function startFixture(repoRoot: string, options: FixtureOptions): P
     const admin = createAdminClient({ url: targets.edge.worker.url, adminToken });
     await admin.createTenant({ id: TENANT, name: "benchmark" });
     const issued = await admin.issueToken(TENANT, { name: "bench", scopes: ["read", "write"] });
-    return { stack, targets, ...(baseline ? { baseline } : {}), tenant: TENANT, authorization: `Bearer ${issued.token}`, stop };
+    await admin.createTenant({ id: PREFIXED_TENANT, name: "benchmark, with prefix invalidations" });
+    const prefixed = await admin.issueToken(PREFIXED_TENANT, { name: "bench", scopes: ["read", "write"] });
+    return {
+      stack,
+      targets,
+      ...(baseline ? { baseline } : {}),
+      tenant: TENANT,
+      authorization: `Bearer ${issued.token}`,
+      prefixedAuthorization: `Bearer ${prefixed.token}`,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

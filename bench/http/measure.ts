@@ -30,7 +30,8 @@ export async function measureRun(
   deps: { fixture: Fixture; load: LoadGenerator; redis: RedisObserver },
 ): Promise<RunRecord> {
   const { worker, control } = deps.fixture.targets[scenario.worker];
-  const job = { url: worker.url, connections: settings.connections, plan, headers: { authorization: deps.fixture.authorization } };
+  const authorization = scenario.tenant === "prefixed" ? deps.fixture.prefixedAuthorization : deps.fixture.authorization;
+  const job = { url: worker.url, connections: settings.connections, plan, headers: { authorization } };
   if (settings.latencyMs > 0) {
     if (!control) throw new Error(`edge-cache bench: ${scenario.id} has no gateway scope to slow down`);
     await control.setFaults({ latencyMs: settings.latencyMs });
@@ -49,9 +50,11 @@ export async function measureRun(
     const callsBefore = await deps.redis.commandCalls();
     await control?.resetCounters();
     const cpuBefore = processCpuMs(worker.pid);
+    const redisCpuBefore = processCpuMs(deps.fixture.stack.redis.pid);
     const load = await deps.load.run({ ...job, amount, durationSeconds: settings.durationSeconds });
     await settle(control, quiet);
     const cpuAfter = processCpuMs(worker.pid);
+    const redisCpuAfter = processCpuMs(deps.fixture.stack.redis.pid);
     const counters = await control?.counters();
     const redisCalls = callsSince(callsBefore, await deps.redis.commandCalls());
     const statsFlushes = markersBefore ? newMarkers(markersBefore, await deps.redis.flushMarkers()) : 0;
@@ -68,6 +71,7 @@ export async function measureRun(
       statsFlushes,
       redisCalls,
       workerCpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore,
+      redisCpuMs: redisCpuBefore === undefined || redisCpuAfter === undefined ? undefined : redisCpuAfter - redisCpuBefore,
       loadAverage: [loadBefore, loadavg()[0] as number],
     };
   } finally {

@@ -24,6 +24,8 @@ export interface RunRecord {
    * ms; undefined where /proc is not available.
    */
   workerCpuMs: number | undefined;
+  /** CPU the redis-server process spent over the measured run (scripts included), ms; shared by every worker's requests. */
+  redisCpuMs?: number | undefined;
   /** 1-minute load average before and after: other work on the machine shows here. */
   loadAverage: [number, number];
 }

@@ -9,6 +9,10 @@ export const HOT_KEY = "hot";
 export const BATCH_SIZE = 100;
 export const batchKeys = Array.from({ length: BATCH_SIZE }, (_, i) => `batch/${i}`);
 export const MIXED_PREFIX = "mixed/";
+/** 64 bytes: longer than every prefix length the prefixed tenant has invalidated, so a read checks them all. */
+export const LONG_KEY = `catalogue/${"x".repeat(54)}`;
+/** The prefixed tenant's prefix invalidations: 32 distinct lengths (the most a tenant may use), none covering LONG_KEY. */
+export const PREFIX_MARKS = Array.from({ length: 32 }, (_, i) => "z".repeat(i + 1));
 
 export interface Scenario {
   id: string;
@@ -26,6 +30,8 @@ export interface Scenario {
   peer?: string;
   /** The hand-written SDK scenario doing the same work, where it is not one GET (`naive`). */
   naive?: string;
+  /** `prefixed`: as the tenant whose prefix invalidations the seed fills (PREFIX_MARKS). */
+  tenant?: "prefixed";
   plan(options: { mixedKeyCount: number }): RequestPlan;
   /** What a single request must answer before the scenario may run: a wrong setup fails fast. */
   probe: { status: number; xCache?: string };
@@ -137,6 +143,29 @@ export const SCENARIOS: readonly Scenario[] = [
     withLatency: true,
     peer: "peer-upstash",
     plan: () => get(HOT_KEY),
+    probe: { status: 200, xCache: "HIT-L2" },
+  },
+  {
+    id: "l2-long-key",
+    letter: "e",
+    label: "edge-cache GET from L2 (L1 disabled), 64-byte key",
+    shortLabel: "(e) L2 read, 64-byte key",
+    worker: "edgeNoL1",
+    edgeCache: true,
+    withLatency: false,
+    plan: () => get(LONG_KEY),
+    probe: { status: 200, xCache: "HIT-L2" },
+  },
+  {
+    id: "l2-prefix-marks",
+    letter: "e",
+    label: "edge-cache GET from L2 (L1 disabled), 64-byte key, 32 prefix lengths invalidated",
+    shortLabel: "(e) L2 read, 32 prefix lengths",
+    worker: "edgeNoL1",
+    edgeCache: true,
+    withLatency: false,
+    tenant: "prefixed",
+    plan: () => get(LONG_KEY),
     probe: { status: 200, xCache: "HIT-L2" },
   },
   {

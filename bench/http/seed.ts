@@ -1,6 +1,6 @@
 import { VALUE } from "../workers/value.ts";
 import type { Fixture } from "./fixture.ts";
-import { BATCH_SIZE, batchKeys, CONTENT_TYPE, HOT_KEY, LONG_TTL_QUERY, MIXED_PREFIX } from "./scenarios.ts";
+import { BATCH_SIZE, batchKeys, CONTENT_TYPE, HOT_KEY, LONG_KEY, LONG_TTL_QUERY, MIXED_PREFIX, PREFIX_MARKS } from "./scenarios.ts";
 
 async function expectStatus(response: Response, status: number, what: string): Promise<void> {
   const body = await response.text();
@@ -21,6 +21,27 @@ export async function seed(fixture: Fixture, options: { mixedKeyCount: number; l
   await expectStatus(await put(targets.peer.worker.url, "/v1/cache/hot-memory"), 201, "peer hot key (through the cache)");
   await expectStatus(await put(targets.peer.worker.url, "/seed-l2/hot-upstash"), 201, "peer hot key (Upstash only)");
   await expectStatus(await put(targets.edge.worker.url, `/v1/cache/${HOT_KEY}${LONG_TTL_QUERY}`), 201, "edge-cache hot key");
+  // The same long key for both tenants; the prefixed one also has prefix watermarks of 32 lengths.
+  await expectStatus(await put(targets.edge.worker.url, `/v1/cache/${LONG_KEY}${LONG_TTL_QUERY}`), 201, "edge-cache long key");
+  const asPrefixed = { authorization: fixture.prefixedAuthorization };
+  await expectStatus(
+    await fetch(`${targets.edge.worker.url}/v1/cache/${LONG_KEY}${LONG_TTL_QUERY}`, {
+      method: "PUT",
+      headers: { ...asPrefixed, "content-type": CONTENT_TYPE },
+      body: VALUE,
+    }),
+    201,
+    "prefixed tenant's long key",
+  );
+  await expectStatus(
+    await fetch(`${targets.edge.worker.url}/v1/invalidate`, {
+      method: "POST",
+      headers: { ...asPrefixed, "content-type": "application/json" },
+      body: JSON.stringify({ prefixes: PREFIX_MARKS }),
+    }),
+    200,
+    "prefixed tenant's prefix invalidations",
+  );
 
   const setBatch = (keys: string[]) =>
     fetch(`${targets.edge.worker.url}/v1/batch`, {

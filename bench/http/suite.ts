@@ -52,7 +52,12 @@ export async function runSuite(fixture: Fixture, load: LoadGenerator, options: S
   try {
     for (const scenario of new Set(cells.map((c) => c.scenario))) {
       const target = fixture.targets[scenario.worker].worker;
-      await probe(scenario, scenario.plan(options), target.url, fixture.authorization);
+      await probe(
+        scenario,
+        scenario.plan(options),
+        target.url,
+        scenario.tenant === "prefixed" ? fixture.prefixedAuthorization : fixture.authorization,
+      );
     }
     for (let rep = 1; rep <= options.reps; rep++) {
       for (const [index, cell] of cells.entries()) {
@@ -76,6 +81,7 @@ export async function runSuite(fixture: Fixture, load: LoadGenerator, options: S
             `p50 ${result.p50Ms?.toFixed(2)} ms, p99 ${result.p99Ms?.toFixed(2)} ms, ` +
             `${(record.gatewayRequests / Math.max(1, result.sent)).toFixed(3)} gw req/op, ` +
             `${record.workerCpuMs === undefined ? "?" : Math.round((record.workerCpuMs * 1000) / Math.max(1, result.sent))} µs worker CPU/req, ` +
+            `${record.redisCpuMs === undefined ? "?" : Math.round((record.redisCpuMs * 1000) / Math.max(1, result.sent))} µs Redis CPU/req, ` +
             `${result.errors} errors (${result.generator}) ${JSON.stringify(result.outcomes)}`,
         );
       }

@@ -41,6 +41,8 @@ export interface CellSummary {
    * every scenario pays alike.
    */
   workerCpuUsPerOp: number | undefined;
+  /** CPU redis-server spent per request sent, µs: what the Lua scripts cost. Undefined for results before it was measured. */
+  redisCpuUsPerOp?: number | undefined;
   gatewayCommands: Record<string, number>;
   redisCalls: Record<string, number>;
   loadAverage: Spread;
@@ -91,6 +93,7 @@ export function summarize(records: readonly RunRecord[]): CellSummary[] {
       statsRequestsPerOp: perOp(sum((r) => r.statsFlushes)),
       tokenRequestsPerOp: first.edgeCache ? perOp(sum((r) => r.tokenChecks)) : 0,
       workerCpuUsPerOp: runs.every((r) => r.workerCpuMs !== undefined) ? perOp(sum((r) => r.workerCpuMs ?? 0) * 1000) : undefined,
+      redisCpuUsPerOp: runs.every((r) => r.redisCpuMs !== undefined) ? perOp(sum((r) => r.redisCpuMs ?? 0) * 1000) : undefined,
       gatewayCommands: runs.reduce((acc, r) => addInto(acc, r.gatewayCommands), {} as Record<string, number>),
       redisCalls,
       loadAverage: spread(runs.flatMap((r) => r.loadAverage)),

@@ -15,8 +15,9 @@ function cellRow(cell: CellSummary, label: string): string {
     : "-";
   const health = cell.errors + cell.degraded === 0 ? "0" : `${cell.errors} errors, ${cell.degraded} degraded`;
   const cpu = cell.workerCpuUsPerOp === undefined ? "-" : int(cell.workerCpuUsPerOp);
+  const redisCpu = cell.redisCpuUsPerOp === undefined ? "-" : int(cell.redisCpuUsPerOp);
   const fromRedis = cell.l2Share === undefined ? "-" : `${(cell.l2Share * 100).toFixed(1)}%`;
-  return `| ${label} | ${cell.connections} | ${int(cell.requestsPerSecond.median)} (${int(cell.requestsPerSecond.min)}-${int(cell.requestsPerSecond.max)}) | ${ms(cell.p50Ms.median)} | ${ms(cell.p99Ms.median)} (${ms(cell.p99Ms.min)}-${ms(cell.p99Ms.max)}) | ${cpu} | ${gateway} | ${split} | ${fromRedis} | ${health} |`;
+  return `| ${label} | ${cell.connections} | ${int(cell.requestsPerSecond.median)} (${int(cell.requestsPerSecond.min)}-${int(cell.requestsPerSecond.max)}) | ${ms(cell.p50Ms.median)} | ${ms(cell.p99Ms.median)} (${ms(cell.p99Ms.min)}-${ms(cell.p99Ms.max)}) | ${cpu} | ${redisCpu} | ${gateway} | ${split} | ${fromRedis} | ${health} |`;
 }
 
 function cellTable(results: BenchResults, latencyMs: number): string[] {
@@ -26,8 +27,8 @@ function cellTable(results: BenchResults, latencyMs: number): string[] {
   };
   const rows = results.cells.filter((c) => c.latencyMs === latencyMs).map((c) => cellRow(c, label(c.scenario)));
   return [
-    "| Scenario | conns | req/s median (min-max) | p50 ms | p99 ms median (min-max) | worker CPU µs/req | gateway req/op | own / stats / token | GETs from Redis | errors |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| Scenario | conns | req/s median (min-max) | p50 ms | p99 ms median (min-max) | worker CPU µs/req | Redis CPU µs/req | gateway req/op | own / stats / token | GETs from Redis | errors |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows,
   ];
 }
@@ -60,7 +61,7 @@ export function renderResults(results: BenchResults, jsonName: string, scenarios
     `- ${loadMethod(method.load ?? "autocannon")} Every run is warmed up for ${method.warmupSeconds} s, then measured for ${method.durationSeconds} s; each cell is run ${method.reps} times, the repetitions being rounds over all cells (so a burst of other work lands on one run of many cells, not on every run of one). Tables give the median, with the slowest and fastest repetition. Latencies are exact percentiles of every response time (wrk's histogram counts microseconds; autocannon's own rounds to whole milliseconds, so its responses are timed by the harness).`,
     `- Every request reads or writes the same ${method.valueBytes}-byte HTML-like value. The mixed scenario draws keys from Zipf(1.0) over ${int(method.mixedKeyCount)} keys, all written beforehand, with a seeded generator; 10% of its requests are PUTs.`,
     `- "gateway req/op" is every request the worker's gateway scope received, divided by the requests sent, counted after in-flight requests settled. For edge-cache it is split into the operation's own requests, stats flushes (counted by the marker each flush leaves in Redis) and token re-verifications (the gateway's count of resolve-token script calls, told apart by the script's SHA); "degraded" counts responses served STALE, writes kept in memory only and batch operations that were not hits.`,
-    '- "worker CPU µs/req" is the CPU time of the worker\'s workerd process (from /proc) over the measured run, per request sent; it includes Miniflare\'s entry worker, which every scenario pays alike. Unlike req/s it barely moves with other load on the machine, so it is the steadier way to compare the work a request costs. "GETs from Redis" is the share of edge-cache GET responses with `X-Cache: HIT-L2`.',
+    '- "worker CPU µs/req" is the CPU time of the worker\'s workerd process (from /proc) over the measured run, per request sent; it includes Miniflare\'s entry worker, which every scenario pays alike. Unlike req/s it barely moves with other load on the machine, so it is the steadier way to compare the work a request costs. "Redis CPU µs/req" is the same for the redis-server process (the Lua scripts\' work; the gateway is not in it). "GETs from Redis" is the share of edge-cache GET responses with `X-Cache: HIT-L2`.',
     `- The slow-Redis repeat adds ${method.latencyMs} ms to every gateway answer (gateway scope fault \`latencyMs\`).`,
     `- The machine was shared with other work: 1-minute load average during runs ${load.length ? `${Math.min(...load.map((l) => l.min)).toFixed(1)}-${Math.max(...load.map((l) => l.max)).toFixed(1)}` : "-"} on ${environment.cpus} cores; treat differences within a cell's min-max spread as noise.`,
     "",

@@ -108,6 +108,27 @@ function requestCountTargets(cells: readonly CellSummary[], connections: readonl
   return verdicts;
 }
 
+/** Issue 16: a GET whose tenant has prefix watermarks in place costs within 5% CPU of the same GET without. */
+function prefixMarksTargets(cells: readonly CellSummary[], connections: readonly number[]): TargetVerdict[] {
+  const target = "GET with 32 prefix lengths invalidated ≤ 1.05× the CPU (worker + Redis) of the same GET";
+  return connections.map((c) => {
+    const marked = findCell(cells, "l2-prefix-marks", c, 0);
+    const plain = findCell(cells, "l2-long-key", c, 0);
+    if (marked?.workerCpuUsPerOp === undefined || plain?.workerCpuUsPerOp === undefined) return notMeasured(target, where(c, 0));
+    const total = (cell: CellSummary) => (cell.workerCpuUsPerOp ?? 0) + (cell.redisCpuUsPerOp ?? 0);
+    const ratio = total(marked) / total(plain);
+    const us = (n: number | undefined) => (n === undefined ? "?" : Math.round(n).toLocaleString("en-US"));
+    return {
+      target,
+      cell: where(c, 0),
+      met: ratio <= 1.05,
+      measured:
+        `${ratio.toFixed(3)}× (${us(total(marked))} vs ${us(total(plain))} µs: worker ${us(marked.workerCpuUsPerOp)} vs ${us(plain.workerCpuUsPerOp)}, ` +
+        `Redis ${us(marked.redisCpuUsPerOp)} vs ${us(plain.redisCpuUsPerOp)}); ${(marked.requestsPerSecond.median / plain.requestsPerSecond.median).toFixed(2)}× its req/s`,
+    };
+  });
+}
+
 function statsTarget(cells: readonly CellSummary[]): TargetVerdict {
   const target = "stats add ≤ 0.01 gateway requests per operation";
   const edge = cells.filter((cell) => cell.edgeCache && cell.sent > 0);
@@ -180,6 +201,7 @@ export function evaluateTargets(
             scenario !== "l1-hit",
           ),
         );
+  verdicts.push(...prefixMarksTargets(cells, options.connections));
   verdicts.push(...requestCountTargets(cells, options.connections, latencies), statsTarget(cells));
   verdicts.push(
     bundle
