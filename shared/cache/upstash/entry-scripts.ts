@@ -34,22 +34,31 @@ local function hiddenBy(marks, from, v)
   end
   return false
 end
--- 'plens' lists the byte lengths of the tenant's prefix watermarks (watermark-scripts.ts): one
--- more field per length no longer than the key, read only when the tenant has any.
+-- A tenant's clear watermark and prefix lengths ('plens', watermark-scripts.ts), read once per
+-- meta hash in a script: a batch's reads of one tenant then cost one HMGET for all of them, plus
+-- one per entry only for its tags and for the prefixes of its key at those lengths.
+local metaMarks = {}
 local function shown(h, meta, entryKey)
-  local fields = {'clear', 'plens'}
-  for i, tag in ipairs(h.t or {}) do fields[i + 2] = 'tag:' .. tag end
-  local marks = redis.call('HMGET', meta, unpack(fields))
-  if (marks[1] and tonumber(marks[1]) >= h.v) or hiddenBy(marks, 3, h.v) then return false end
-  if not marks[2] then return true end
-  local key = cacheKeyOf(entryKey)
-  local prefixes = {}
-  for length in string.gmatch(marks[2], '%d+') do
-    local n = tonumber(length)
-    if n <= #key then prefixes[#prefixes + 1] = 'pfx:' .. string.sub(key, 1, n) end
+  local fields = {}
+  for i, tag in ipairs(h.t or {}) do fields[i] = 'tag:' .. tag end
+  local m = metaMarks[meta]
+  if not m then
+    local marks = redis.call('HMGET', meta, 'clear', 'plens', unpack(fields))
+    m = {clear = tonumber(marks[1]), plens = marks[2]}
+    metaMarks[meta] = m
+    if hiddenBy(marks, 3, h.v) then return false end
+    fields = {}
   end
-  if #prefixes == 0 then return true end
-  return not hiddenBy(redis.call('HMGET', meta, unpack(prefixes)), 1, h.v)
+  if m.clear and m.clear >= h.v then return false end
+  if m.plens then
+    local key = cacheKeyOf(entryKey)
+    for length in string.gmatch(m.plens, '%d+') do
+      local n = tonumber(length)
+      if n <= #key then fields[#fields + 1] = 'pfx:' .. string.sub(key, 1, n) end
+    end
+  end
+  if #fields == 0 then return true end
+  return not hiddenBy(redis.call('HMGET', meta, unpack(fields)), 1, h.v)
 end
 local function visible(raw, meta, entryKey)
   local h = header(raw)
