@@ -8,7 +8,7 @@ import { beginPlanRun, type FinishInput, finishPlanRun } from "./run-state";
 import { nextSlotAfter, slotOf } from "./schedules";
 import { BudgetExhaustedError, type SubrequestBudget } from "./subrequest-budget";
 import { type TargetOutcome, warmBatch } from "./target-warmer";
-import { matchingRule } from "./ttl-rules";
+import { planLifetime } from "./ttl-rules";
 
 export interface PlanRunContext {
   tenant: TenantId;
@@ -134,14 +134,18 @@ function dueAfter(record: WarmRunRecord, schedule: { next: number } | undefined,
   return schedule ? { at: schedule.next, mode: "SET" } : undefined;
 }
 
-/** A target's TTL beats the plan's time-window rule, which beats the plan's default. */
+/**
+ * A target's lifetime: its own ttl (with its swr, else the plan's), else the plan's at `at` (its
+ * open time-window rule's, else its ttl), as resolveLifetime orders them; tenant policies, which
+ * sit between the two, are not applied to warm writes yet.
+ */
 export function lifetimeOf(
   plan: Pick<WarmPlan, "ttlRules" | "ttl" | "swr">,
   target: Pick<WarmTarget, "ttl" | "swr">,
   at: number,
 ): { ttlSeconds: number; swrSeconds: number } {
-  const rule = matchingRule(plan.ttlRules, at);
-  return { ttlSeconds: target.ttl ?? rule?.ttl ?? plan.ttl, swrSeconds: target.swr ?? rule?.swr ?? plan.swr };
+  const planned = planLifetime(plan, at);
+  return { ttlSeconds: target.ttl ?? planned.ttlSeconds, swrSeconds: target.swr ?? planned.swrSeconds };
 }
 
 function emptyRecord(

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { localTime } from "../../shared/warm/ttl-rules";
+import { localMoment } from "../../shared/lifetimes/time-window";
 import { cachePath } from "../helpers/worker/test-env";
 import {
   warmHarness as newHarness,
@@ -202,7 +202,7 @@ describe("warm plans API", () => {
     const warm = await warmHarness();
     const prefix = originPrefix();
     const zone = "America/New_York";
-    const { day } = localTime(Date.now(), zone);
+    const { day } = localMoment(Date.now(), zone);
     // A window covering the whole of today (from == to), and one on no day it is now.
     const otherDays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].filter((d) => d !== day);
     await warm.putPlan("today", {
