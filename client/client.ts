@@ -18,6 +18,7 @@ import type {
   GetOptions,
   Invalidated,
   InvalidationTargets,
+  LifetimePolicy,
   NotModified,
   SetOptions,
   SetResult,
@@ -121,6 +122,25 @@ export class EdgeCacheClient {
       signal: options.signal,
     });
     return (await response.json()) as Invalidated;
+  }
+
+  /** The tenant's lifetime policies, in order (scope `manage`). */
+  async lifetimePolicies(options: CallOptions = {}): Promise<LifetimePolicy[]> {
+    const response = await this.#send("GET", "/v1/policies/lifetimes", { signal: options.signal });
+    return ((await response.json()) as { policies: LifetimePolicy[] }).policies;
+  }
+
+  /**
+   * Replaces the tenant's lifetime policies (scope `manage`): writes without a ttl of their own
+   * take the first that matches. Every isolate applies them within TOKEN_CACHE_SECONDS.
+   */
+  async setLifetimePolicies(policies: readonly LifetimePolicy[], options: CallOptions = {}): Promise<LifetimePolicy[]> {
+    const response = await this.#send("PUT", "/v1/policies/lifetimes", {
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ policies }),
+      signal: options.signal,
+    });
+    return ((await response.json()) as { policies: LifetimePolicy[] }).policies;
   }
 
   /** The tenant's counters over every isolate (scope `manage`). */

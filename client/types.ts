@@ -141,6 +141,33 @@ export interface InvalidationTargets {
   prefixes?: readonly string[];
 }
 
+/** A window of local time during which a lifetime policy's window lifetime applies. */
+export interface LifetimeWindow {
+  /** IANA zone, e.g. America/New_York. */
+  timeZone: string;
+  days?: ("sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat")[];
+  /** HH:MM, inclusive; a window whose `to` is not after its `from` runs past midnight. */
+  from: string;
+  /** HH:MM, exclusive. */
+  to: string;
+  /** YYYY-MM-DD local dates the window does not open (holidays). */
+  closed?: string[];
+  ttl: number;
+  swr?: number;
+}
+
+/** How long writes without their own ttl live: the first matching policy decides. */
+export interface LifetimePolicy {
+  /** Exactly one of `prefix` and `glob` (`*`, `?`, `\` escapes). */
+  prefix?: string;
+  glob?: string;
+  /** A media type (application/json) or family (image/*). */
+  contentType?: string;
+  ttl: number;
+  swr?: number;
+  windows?: LifetimeWindow[];
+}
+
 export interface Invalidated {
   /** The tags invalidated, once each. */
   invalidated: string[];

@@ -13,6 +13,7 @@ import { dashboard } from "./dashboard/dashboard";
 import { exportEntries } from "./export";
 import { health } from "./health";
 import { invalidate } from "./invalidate";
+import { lifetimePolicies } from "./lifetime-policies";
 import { metrics } from "./metrics";
 import { adminAuth } from "./middleware/admin-auth";
 import { apiHeaders } from "./middleware/api-headers";
@@ -50,6 +51,7 @@ export function buildApp() {
   app.route("/v1/stats", stats);
   app.route("/v1/warm", warmPlans);
   app.route("/v1/export", exportEntries);
+  app.route("/v1/policies", lifetimePolicies);
   app.route("/dashboard", dashboard);
 
   app.get("/openapi.json", serveOpenApiDocument);

@@ -4,9 +4,11 @@ import type { EntryKey } from "../shared/cache/keys";
 import { type Operation, type OperationResult, wireDurability } from "../shared/cache/store";
 import { fromBase64, toBase64, tryDecodeUtf8 } from "../shared/encoding";
 import { ApiError } from "../shared/errors";
+import type { Lifetime } from "../shared/lifetimes/lifetime-policy";
 import { type BatchBody, batchBodySchema } from "../shared/schemas";
 import type { AppEnv } from "./app-env";
 import { assertValidKey } from "./http/cache-key";
+import { writeLifetime } from "./http/lifetime";
 import { limitsOf } from "./http/limits";
 import { methodNotAllowed } from "./http/method-not-allowed";
 import { readJsonWithLimit } from "./http/read-body";
@@ -42,7 +44,7 @@ export const batch = new Hono<AppEnv>()
           async (set): Promise<Operation> => ({
             type: "set",
             key: keyOf(tenant, set.key),
-            entry: await entryOf(set, limits.maxValueBytes, now),
+            entry: await entryOf(set, limits.maxValueBytes, (write) => writeLifetime(c, write, now), now),
             options: { storageBudgetBytes: limits.storageBytes },
           }),
         ),
@@ -87,7 +89,12 @@ function keyOf(tenant: EntryKey["tenant"], key: string): EntryKey {
   return { tenant, key };
 }
 
-async function entryOf(set: BatchBody["set"][number], maxValueBytes: number, now: number): Promise<Entry> {
+async function entryOf(
+  set: BatchBody["set"][number],
+  maxValueBytes: number,
+  lifetimeOf: (write: { key: string; contentType: string; ttl?: number | undefined; swr?: number | undefined }) => Lifetime,
+  now: number,
+): Promise<Entry> {
   let value: Uint8Array;
   if (set.encoding === "base64") {
     try {
@@ -100,7 +107,8 @@ async function entryOf(set: BatchBody["set"][number], maxValueBytes: number, now
   }
   if (value.byteLength > maxValueBytes) throw new ApiError(413, "payload_too_large", `Values are at most ${maxValueBytes} bytes`);
   const contentType = set.contentType ?? (set.encoding === "base64" ? "application/octet-stream" : "text/plain; charset=utf-8");
-  return createEntry({ value, contentType, ttlSeconds: set.ttl, swrSeconds: set.swr, tags: set.tags }, now);
+  const { ttlSeconds, swrSeconds } = lifetimeOf({ key: set.key, contentType, ttl: set.ttl, swr: set.swr });
+  return createEntry({ value, contentType, ttlSeconds, swrSeconds, tags: set.tags }, now);
 }
 
 function describeGet(key: string, result: OperationResult | undefined, now: number) {

@@ -5,6 +5,7 @@ import { contentTypeSchema, lifetimeSchema } from "../shared/schemas";
 import type { AppEnv } from "./app-env";
 import { cacheKeyFromPath } from "./http/cache-key";
 import { entryHeaders, matchesIfNoneMatch } from "./http/entry-response";
+import { writeLifetime } from "./http/lifetime";
 import { limitsOf } from "./http/limits";
 import { methodNotAllowed } from "./http/method-not-allowed";
 import { readBodyWithLimit } from "./http/read-body";
@@ -39,10 +40,9 @@ export const cacheEntries = new Hono<AppEnv>()
     const onlyIfAbsent = ifNoneMatchStar(c.req.header("If-None-Match"));
     const value = await readBodyWithLimit(c.req.raw, limits.maxValueBytes);
 
-    const entry = await createEntry(
-      { value, contentType, ttlSeconds: lifetime.ttl, swrSeconds: lifetime.swr, tags: lifetime.tags },
-      Date.now(),
-    );
+    const now = Date.now();
+    const { ttlSeconds, swrSeconds } = writeLifetime(c, { key: key.key, contentType, ttl: lifetime.ttl, swr: lifetime.swr }, now);
+    const entry = await createEntry({ value, contentType, ttlSeconds, swrSeconds, tags: lifetime.tags }, now);
     const result = await store.set(key, entry, { onlyIfAbsent, storageBudgetBytes: limits.storageBytes });
     if (result.status === "exists") throw new ApiError(412, "precondition_failed", "An entry exists under this key (If-None-Match: *)");
     if (result.status === "over_budget") throw storageFull(limits.storageBytes);

@@ -46,13 +46,14 @@ function buildLifetimeSchema(limits: EffectiveLimits) {
       .int("ttl must be whole seconds")
       .min(1, "ttl must be at least 1 second")
       .max(limits.maxTtlSeconds, `ttl must be at most ${limits.maxTtlSeconds} seconds`)
-      .default(limits.defaultTtlSeconds),
+      // Absent: the tenant's lifetime policies, else its default (lifetimes/resolve-lifetime.ts).
+      .optional(),
     swr: z.coerce
       .number()
       .int("swr must be whole seconds")
       .min(0, "swr cannot be negative")
       .max(limits.maxSwrSeconds, `swr must be at most ${limits.maxSwrSeconds} seconds`)
-      .default(0),
+      .optional(),
     tags: z.array(tagSchema).max(MAX_TAGS_PER_ENTRY, `at most ${MAX_TAGS_PER_ENTRY} tags`).default([]),
   });
 }

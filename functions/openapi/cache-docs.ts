@@ -1,3 +1,4 @@
+import * as z from "zod";
 import {
   batchResponseSchema,
   errorResponseSchema,
@@ -6,6 +7,7 @@ import {
   storedResponseSchema,
 } from "../../shared/api-schemas";
 import { envSchema } from "../../shared/env";
+import { lifetimePoliciesSchema } from "../../shared/lifetimes/lifetime-policy";
 import { effectiveLimits } from "../../shared/limits/effective-limits";
 import { batchBodySchema, invalidateBodySchema } from "../../shared/schemas";
 import type { OperationDocs, ParameterDocs, ResponseDocs } from "./operation";
@@ -160,6 +162,35 @@ export function cacheOperations(): OperationDocs[] {
         },
         ...errors(400, 401, 403, 409, 429, 503),
       },
+    },
+    ...lifetimePolicyOperations(),
+  ];
+}
+
+/** GET and PUT /v1/policies/lifetimes. */
+function lifetimePolicyOperations(): OperationDocs[] {
+  const policies = z.object({ policies: lifetimePoliciesSchema(effectiveLimits(envSchema.parse({}))) }).meta({ id: "LifetimePolicies" });
+  const description =
+    "Ordered: a write without its own `ttl` (PUT, batch sets, imports) takes the first policy whose `prefix` or `glob` (`*`, `?`, `\\` escapes) and optional `contentType` match, and within it the first `window` open at the write (IANA `timeZone`, `days`, `from`-`to` possibly past midnight, `closed` dates); else the tenant's default. Clamped by the tenant's limits. Kept in the tenant record: applied by every isolate within TOKEN_CACHE_SECONDS. Scope: manage.";
+  return [
+    {
+      method: "get",
+      path: "/v1/policies/lifetimes",
+      tags: ["cache"],
+      summary: "The tenant's lifetime policies",
+      description,
+      security: tenantSecurity,
+      responses: { 200: json(policies, "Policies"), ...errors(401, 403, 429) },
+    },
+    {
+      method: "put",
+      path: "/v1/policies/lifetimes",
+      tags: ["cache"],
+      summary: "Replace the tenant's lifetime policies",
+      description,
+      security: tenantSecurity,
+      requestBody: jsonBody(policies),
+      responses: { 200: json(policies, "Policies saved"), ...errors(400, 401, 403, 409, 413, 415, 429, 503) },
     },
   ];
 }

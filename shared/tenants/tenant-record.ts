@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { isTenantId, type TenantId } from "../cache/keys";
+import type { LifetimePolicy } from "../lifetimes/lifetime-policy";
 
 /** The longest browser origin accepted, in an `Origin` header or a tenant's list. */
 export const MAX_ORIGIN_LENGTH = 255;
@@ -90,6 +91,8 @@ export interface TenantRecord {
   limits: TenantLimits;
   allowedOrigins: string[];
   originHosts: string[];
+  /** How long writes without a ttl of their own live (PUT /v1/policies/lifetimes). */
+  lifetimePolicies?: LifetimePolicy[];
   createdAt: string;
   updatedAt: string;
 }

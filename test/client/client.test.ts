@@ -192,4 +192,19 @@ describe("edge-cache/client: tenant operations", () => {
     });
     expect(seen.get("bin")).toMatchObject({ value: "/w==", encoding: "base64" });
   });
+
+  it("reads and replaces the tenant's lifetime policies, which writes without a ttl then take", async () => {
+    const app = await testApp({ tenants: 1 });
+    const cache = clientFor(app, app.tenants[0]!);
+    const policies = [
+      { prefix: "news/", ttl: 120, windows: [{ timeZone: "UTC", from: "00:00", to: "00:00", ttl: 30, closed: ["2000-01-01"] }] },
+    ];
+    expect(await cache.setLifetimePolicies(policies)).toEqual(policies);
+    expect(await cache.lifetimePolicies()).toEqual(policies);
+    const fresh = clientFor(app.otherIsolate(), app.tenants[0]!);
+    await fresh.set("news/1", "v");
+    const [hit] = (await fresh.batch({ get: ["news/1"] })).get;
+    expect(hit && "ttl" in hit ? hit.ttl : -1).toBeGreaterThanOrEqual(29);
+    expect(hit && "ttl" in hit ? hit.ttl : -1).toBeLessThanOrEqual(30);
+  });
 });
