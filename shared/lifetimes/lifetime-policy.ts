@@ -28,6 +28,8 @@ export interface Lifetime {
 /** Policies one tenant may have, and windows one policy may have. */
 export const MAX_LIFETIME_POLICIES = 50;
 export const MAX_POLICY_WINDOWS = 10;
+/** Bounds what matching one write against a tenant's globs can cost (globMatches). */
+export const MAX_GLOB_LENGTH = 128;
 
 export function policyMatches(policy: LifetimePolicy, key: string, contentType: string): boolean {
   if (policy.prefix !== undefined && !key.startsWith(policy.prefix)) return false;
@@ -49,30 +51,59 @@ function contentTypeMatches(pattern: string, contentType: string): boolean {
   return wanted.endsWith("/*") ? actual.startsWith(wanted.slice(0, -1)) : actual === wanted;
 }
 
-// Compiled once per pattern: policies are matched on every write.
-const compiled = new Map<string, RegExp>();
-const MAX_COMPILED = 1000;
+type GlobToken = { kind: "star" } | { kind: "one" } | { kind: "char"; char: string };
 
-/** `*` any run of characters (`/` included), `?` one character, `\x` the character x. */
-export function globMatches(glob: string, key: string): boolean {
-  let pattern = compiled.get(glob);
-  if (!pattern) {
-    let source = "";
-    for (let i = 0; i < glob.length; i++) {
-      const char = glob[i] as string;
-      if (char === "\\" && i + 1 < glob.length) source += escapeRegExp(glob[++i] as string);
-      else if (char === "*") source += "[\\s\\S]*";
-      else if (char === "?") source += "[\\s\\S]";
-      else source += escapeRegExp(char);
+// Parsed once per pattern: policies are matched on every write.
+const parsed = new Map<string, GlobToken[]>();
+const MAX_PARSED = 1000;
+
+function tokensOf(glob: string): GlobToken[] {
+  let tokens = parsed.get(glob);
+  if (!tokens) {
+    tokens = [];
+    const chars = [...glob];
+    for (let i = 0; i < chars.length; i++) {
+      const char = chars[i] as string;
+      if (char === "\\" && i + 1 < chars.length) tokens.push({ kind: "char", char: chars[++i] as string });
+      else if (char === "*") tokens.push({ kind: "star" });
+      else if (char === "?") tokens.push({ kind: "one" });
+      else tokens.push({ kind: "char", char });
     }
-    pattern = new RegExp(`^${source}$`, "u");
-    if (compiled.size >= MAX_COMPILED) compiled.clear();
-    compiled.set(glob, pattern);
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(glob, tokens);
   }
-  return pattern.test(key);
+  return tokens;
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+/**
+ * `*` any run of characters (`/` included), `?` one character, `\x` the character x; by code
+ * point. Greedy with one backtrack point (the last `*`), so a tenant's pattern costs at most
+ * pattern × key steps: no pattern can make the isolate every tenant shares backtrack
+ * exponentially, as a regular expression built from it could.
+ */
+export function globMatches(glob: string, key: string): boolean {
+  const pattern = tokensOf(glob);
+  const text = [...key];
+  let p = 0;
+  let k = 0;
+  let star = -1;
+  let resume = 0;
+  while (k < text.length) {
+    const token = pattern[p];
+    if (token && (token.kind === "one" || (token.kind === "char" && token.char === text[k]))) {
+      p++;
+      k++;
+    } else if (token?.kind === "star") {
+      star = p++;
+      resume = k;
+    } else if (star >= 0) {
+      p = star + 1;
+      k = ++resume;
+    } else return false;
+  }
+  while (pattern[p]?.kind === "star") p++;
+  return p === pattern.length;
+}
 
 const contentTypeSchema = z
   .string()
@@ -85,7 +116,7 @@ export const lifetimePoliciesSchema = (limits: { maxTtlSeconds: number; maxSwrSe
   const policy = z
     .strictObject({
       prefix: z.string().refine(isValidKey, "prefix is 1 to 512 bytes of UTF-8").optional(),
-      glob: z.string().min(1).max(512).optional(),
+      glob: z.string().min(1).max(MAX_GLOB_LENGTH, `glob is at most ${MAX_GLOB_LENGTH} characters`).optional(),
       contentType: contentTypeSchema.optional(),
       ttl,
       swr: swr.optional(),

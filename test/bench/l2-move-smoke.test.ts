@@ -18,8 +18,10 @@ describe("npm run bench -- --l2-move --smoke", () => {
     const results = JSON.parse(readFileSync(reportPath, "utf8")) as L2MoveResults;
     const [run] = results.runs;
     expect(run).toMatchObject({ keys: 2000, budget: 24, copied: 2000, verified: { entries: 2000, lifetimesKept: 2000 } });
-    // Two pages of 200 per tick on 24 subrequests: 2,000 keys take 5 ticks.
-    expect(run?.invocations).toBe(5);
+    // Two pages of about 200 per tick on 24 subrequests: 2,000 keys take about 5 ticks. SCAN's
+    // COUNT is a hint (a page can hold more keys, e.g. while Redis rehashes), so 4 happens.
+    expect(run?.invocations).toBeGreaterThanOrEqual(4);
+    expect(run?.invocations).toBeLessThanOrEqual(5);
     expect(run?.controlKeys).toBeGreaterThanOrEqual(2);
   });
 });
