@@ -56,7 +56,8 @@ export class WrkLoad {
         err += chunk.toString("utf8");
       });
       child.once("error", reject);
-      child.once("exit", (code) => {
+      // "close", not "exit": the process can exit before its output has been read.
+      child.once("close", (code) => {
         const line = out.split("\n").find((l) => l.startsWith("WRK_JSON "));
         if (code !== 0 || !line) return reject(new Error(`edge-cache bench: wrk exited ${code}: ${err.slice(-500)}${out.slice(-500)}`));
         resolve(toResult(JSON.parse(line.slice("WRK_JSON ".length)) as WrkSummary, job.durationSeconds));
