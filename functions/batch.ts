@@ -44,7 +44,7 @@ export const batch = new Hono<AppEnv>()
           async (set): Promise<Operation> => ({
             type: "set",
             key: keyOf(tenant, set.key),
-            entry: await entryOf(set, limits.maxValueBytes, (write) => writeLifetime(c, write, now), now),
+            entry: await entryOf(set, limits.maxValueBytes, (write) => writeLifetime(c, limits, write, now), now),
             options: { storageBudgetBytes: limits.storageBytes },
           }),
         ),

@@ -41,7 +41,7 @@ export const cacheEntries = new Hono<AppEnv>()
     const value = await readBodyWithLimit(c.req.raw, limits.maxValueBytes);
 
     const now = Date.now();
-    const { ttlSeconds, swrSeconds } = writeLifetime(c, { key: key.key, contentType, ttl: lifetime.ttl, swr: lifetime.swr }, now);
+    const { ttlSeconds, swrSeconds } = writeLifetime(c, limits, { key: key.key, contentType, ttl: lifetime.ttl, swr: lifetime.swr }, now);
     const entry = await createEntry({ value, contentType, ttlSeconds, swrSeconds, tags: lifetime.tags }, now);
     const result = await store.set(key, entry, { onlyIfAbsent, storageBudgetBytes: limits.storageBytes });
     if (result.status === "exists") throw new ApiError(412, "precondition_failed", "An entry exists under this key (If-None-Match: *)");

@@ -1,12 +1,13 @@
 import type { Context } from "hono";
 import type { Lifetime } from "../../shared/lifetimes/lifetime-policy";
 import { resolveLifetime } from "../../shared/lifetimes/resolve-lifetime";
+import type { EffectiveLimits } from "../../shared/limits/effective-limits";
 import type { AppEnv } from "../app-env";
-import { limitsOf } from "./limits";
 
-/** A write's lifetime: its own ttl, else the tenant's first matching lifetime policy, else its default; within its limits. */
+/** A write's lifetime: its own ttl, else the tenant's first matching lifetime policy, else its default; within `limits` (the request's). */
 export function writeLifetime(
   c: Context<AppEnv>,
+  limits: EffectiveLimits,
   write: { key: string; contentType: string; ttl?: number | undefined; swr?: number | undefined },
   at: number,
 ): Lifetime {
@@ -16,6 +17,6 @@ export function writeLifetime(
     at,
     own: { ttlSeconds: write.ttl, swrSeconds: write.swr },
     policies: c.get("tenantRecord").lifetimePolicies ?? [],
-    limits: limitsOf(c),
+    limits,
   });
 }

@@ -52,8 +52,8 @@ interface TenantMarks {
   cleared: number;
   tags: Map<string, number>;
   prefixes: Map<string, number>;
-  /** The lengths of `prefixes`, each with how many it holds: a read looks up one prefix of its key per length. */
-  prefixLengths: Map<number, number>;
+  /** The lengths of `prefixes`: a read looks up one prefix of its key per length. */
+  prefixLengths: Set<number>;
   /** What `tags` and `prefixes` count towards `maxTotalTagWatermarks` (markUnits). */
   units: number;
 }
@@ -197,7 +197,7 @@ export class MemoryStore implements Store {
     for (const prefix of prefixes) {
       if (!marks.prefixes.has(prefix)) {
         this.#addUnits(marks, markUnits(prefix));
-        marks.prefixLengths.set(prefix.length, (marks.prefixLengths.get(prefix.length) ?? 0) + 1);
+        marks.prefixLengths.add(prefix.length);
       }
       marks.prefixes.set(prefix, seq);
     }
@@ -217,7 +217,7 @@ export class MemoryStore implements Store {
     let marks = this.#marks.get(tenant);
     if (marks) this.#marks.delete(tenant);
     // New marks start at the floor: this tenant's records may be hidden by marks since forgotten.
-    else marks = { cleared: this.#forgottenUpTo, tags: new Map(), prefixes: new Map(), prefixLengths: new Map(), units: 0 };
+    else marks = { cleared: this.#forgottenUpTo, tags: new Map(), prefixes: new Map(), prefixLengths: new Set(), units: 0 };
     this.#marks.set(tenant, marks);
     this.#forgetOldMarks();
     return marks;
@@ -244,7 +244,7 @@ export class MemoryStore implements Store {
       const mark = marks.tags.get(tag);
       if (mark !== undefined && record.localSeq <= mark) return true;
     }
-    for (const length of marks.prefixLengths.keys()) {
+    for (const length of marks.prefixLengths) {
       if (length > key.length) continue;
       const mark = marks.prefixes.get(key.slice(0, length));
       if (mark !== undefined && record.localSeq <= mark) return true;

@@ -17,7 +17,13 @@ export interface LifetimePolicy {
   ttl: number;
   swr?: number | undefined;
   /** The first window open at the write gives its lifetime instead. */
-  windows?: readonly (TimeWindow & { ttl: number; swr?: number | undefined })[] | undefined;
+  windows?: readonly LifetimeWindow[] | undefined;
+}
+
+/** A time window and the lifetime it gives while open (a missing swr keeps its policy's). */
+export interface LifetimeWindow extends TimeWindow {
+  ttl: number;
+  swr?: number | undefined;
 }
 
 export interface Lifetime {
@@ -109,10 +115,21 @@ const contentTypeSchema = z
   .string()
   .regex(/^[a-z0-9!#$&^_.+-]+\/(\*|[a-z0-9!#$&^_.+-]+)$/i, "contentType is a media type (application/json) or a family (image/*)");
 
+type LifetimeLimits = { maxTtlSeconds: number; maxSwrSeconds: number };
+
+const ttlSchema = (limits: LifetimeLimits) =>
+  z.int().min(1).max(limits.maxTtlSeconds, `ttl must be at most ${limits.maxTtlSeconds} seconds`);
+const swrSchema = (limits: LifetimeLimits) =>
+  z.int().min(0).max(limits.maxSwrSeconds, `swr must be at most ${limits.maxSwrSeconds} seconds`);
+
+/** A window with its lifetime, within the limits: a policy's, or a warm plan's ttlRule. */
+export const lifetimeWindowSchema = (limits: LifetimeLimits) =>
+  z.strictObject({ ...timeWindowShape, ttl: ttlSchema(limits), swr: swrSchema(limits).optional() });
+
 /** One tenant's policies, within the deployment's lifetime limits. */
-export const lifetimePoliciesSchema = (limits: { maxTtlSeconds: number; maxSwrSeconds: number }) => {
-  const ttl = z.int().min(1).max(limits.maxTtlSeconds, `ttl must be at most ${limits.maxTtlSeconds} seconds`);
-  const swr = z.int().min(0).max(limits.maxSwrSeconds, `swr must be at most ${limits.maxSwrSeconds} seconds`);
+export const lifetimePoliciesSchema = (limits: LifetimeLimits) => {
+  const ttl = ttlSchema(limits);
+  const swr = swrSchema(limits);
   const policy = z
     .strictObject({
       prefix: z.string().refine(isValidKey, "prefix is 1 to 512 bytes of UTF-8").optional(),
@@ -120,10 +137,7 @@ export const lifetimePoliciesSchema = (limits: { maxTtlSeconds: number; maxSwrSe
       contentType: contentTypeSchema.optional(),
       ttl,
       swr: swr.optional(),
-      windows: z
-        .array(z.strictObject({ ...timeWindowShape, ttl, swr: swr.optional() }))
-        .max(MAX_POLICY_WINDOWS, `at most ${MAX_POLICY_WINDOWS} windows per policy`)
-        .optional(),
+      windows: z.array(lifetimeWindowSchema(limits)).max(MAX_POLICY_WINDOWS, `at most ${MAX_POLICY_WINDOWS} windows per policy`).optional(),
     })
     .refine((p) => (p.prefix === undefined) !== (p.glob === undefined), "give exactly one of prefix and glob");
   return z.array(policy).max(MAX_LIFETIME_POLICIES, `at most ${MAX_LIFETIME_POLICIES} policies`);

@@ -26,13 +26,9 @@ const loadedByRunner = new WeakMap<RedisRunner, Set<string>>();
  * or reordered write: writes are ordered by creation time, cache/upstash/entry-scripts.ts).
  */
 export async function runCalls(runner: RedisRunner, calls: readonly Call[]): Promise<RedisReply[]> {
-  let loaded = loadedByRunner.get(runner);
-  if (!loaded) {
-    loaded = new Set();
-    loadedByRunner.set(runner, loaded);
-  }
+  const known = loadedByRunner.get(runner) ?? new Set<string>();
+  loadedByRunner.set(runner, known);
   const shas = await Promise.all(calls.map((call) => (isScriptCall(call) ? scriptSha(call.script) : undefined)));
-  const known = loaded;
   const asCommand = (withSource: boolean) =>
     calls.map((call, i): RedisCommand => {
       const sha = shas[i];

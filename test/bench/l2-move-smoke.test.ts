@@ -18,8 +18,8 @@ describe("npm run bench -- --l2-move --smoke", () => {
     const results = JSON.parse(readFileSync(reportPath, "utf8")) as L2MoveResults;
     const [run] = results.runs;
     expect(run).toMatchObject({ keys: 2000, budget: 24, copied: 2000, verified: { entries: 2000, lifetimesKept: 2000 } });
-    // Two pages of about 200 per tick on 24 subrequests: 2,000 keys take about 5 ticks. SCAN's
-    // COUNT is a hint (a page can hold more keys, e.g. while Redis rehashes), so 4 happens.
+    // Two pages of about 200 per tick on 24 subrequests: 2,000 keys take about 5 ticks. CI once
+    // saw 4 (a tick fitting one page more; SCAN's COUNT is only a hint): the count is not exact.
     expect(run?.invocations).toBeGreaterThanOrEqual(4);
     expect(run?.invocations).toBeLessThanOrEqual(5);
     expect(run?.controlKeys).toBeGreaterThanOrEqual(2);
