@@ -5,9 +5,9 @@ import { log } from "../shared/log";
 import type { RedisRunner } from "../shared/redis/redis-client";
 import { servicesFor } from "../shared/services";
 import { SubrequestBudget } from "../shared/warm/subrequest-budget";
-import { tenantOriginLookup } from "../shared/warm/tenant-origin-lookup";
 import type { WarmQueue } from "../shared/warm/warm-queue";
 import { runWarmTick } from "../shared/warm/warm-tick";
+import { warmingTenantLookup } from "../shared/warm/warming-tenant";
 
 /**
  * Cron entry point. Cron runs in an isolate that serves no traffic, so it works on Redis (L2)
@@ -34,7 +34,7 @@ export async function runScheduled(controller: ScheduledController, env: Env, ct
       runner,
       l2: l2.warm.store,
       budget,
-      originCheckFor: tenantOriginLookup(runner, { allowPrivateHosts: config.ALLOW_PRIVATE_ORIGINS }),
+      warmingTenantFor: warmingTenantLookup(runner, config),
       maxValueBytes: config.MAX_VALUE_BYTES,
       queue: warmQueueOf(env),
       dispatchLimit: config.WARM_DISPATCH_PER_TICK,

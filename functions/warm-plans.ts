@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import { ApiError } from "../shared/errors";
 import type { L2Backend } from "../shared/l2/backend";
 import type { RedisRunner } from "../shared/redis/redis-client";
-import { type IsOriginAllowed, tenantOriginCheck } from "../shared/warm/origin-policy";
+import type { IsOriginAllowed } from "../shared/warm/origin-policy";
 import { runPlan } from "../shared/warm/plan-runner";
 import { countTargets, expandTargets, PLAN_NAME_PATTERN, planSchema, type WarmPlan } from "../shared/warm/plan-schema";
 import { deletePlan, getPlan, listPlanNames, listPlans, listRuns, putPlan } from "../shared/warm/plan-store";
@@ -14,6 +14,7 @@ import { limitsOf } from "./http/limits";
 import { methodNotAllowed } from "./http/method-not-allowed";
 import { readJsonWithLimit } from "./http/read-body";
 import { parseOr400 } from "./http/validation";
+import { warmingOf } from "./http/warming";
 import { requireScope } from "./middleware/require-scope";
 
 // The request's own subrequests come out of the same per-invocation limit: token lookup, rate
@@ -43,7 +44,7 @@ export const warmPlans = new Hono<AppEnv>()
     }
     const now = Date.now();
     const plan: WarmPlan = { ...input, name, updatedAt: now };
-    assertOriginsAllowed(plan, originPolicy(c));
+    assertOriginsAllowed(plan, warmingOf(c).isOriginAllowed);
     const result = await putPlan(warmRunner(c), c.get("tenant"), plan, {
       maxPlans: limits.warmPlans,
       dueAt: nextSlotAfter(plan.schedule, now),
@@ -76,7 +77,7 @@ export const warmPlans = new Hono<AppEnv>()
       runner,
       store: warm.store.through((transport) => budgetedRunner(transport, budget)),
       budget,
-      isOriginAllowed: originPolicy(c),
+      warming: warmingOf(c),
       trigger: "manual",
     });
     if (result.status === "busy") throw new ApiError(409, "conflict", "A run of this plan is in progress", { "Retry-After": "5" });
@@ -108,11 +109,6 @@ function warmTier(c: Context<AppEnv>): L2Backend["warm"] {
   const l2 = c.get("services").l2;
   if (!l2) throw new ApiError(503, "store_unavailable", "Warm plans need Redis; this deployment runs memory-only");
   return l2.warm;
-}
-
-/** The tenant's host allowlist, from the record tenant auth loaded for this request. */
-function originPolicy(c: Context<AppEnv>): IsOriginAllowed {
-  return tenantOriginCheck(c.get("tenantRecord"), { allowPrivateHosts: c.get("services").config.ALLOW_PRIVATE_ORIGINS });
 }
 
 /** Refused when the plan is saved, not only when it runs: the tenant learns at once. */

@@ -2,8 +2,8 @@ import { log } from "../shared/log";
 import { servicesFor } from "../shared/services";
 import { runWarmChunks } from "../shared/warm/chunk-runner";
 import { SubrequestBudget } from "../shared/warm/subrequest-budget";
-import { oncePerTenant, tenantOriginLookup } from "../shared/warm/tenant-origin-lookup";
 import { parseWarmRun, type WarmRun } from "../shared/warm/warm-queue";
+import { oncePerTenant, warmingTenantLookup } from "../shared/warm/warming-tenant";
 
 /**
  * Warm queue consumer: each message is one plan chunk a cron tick claimed. A batch is one
@@ -44,7 +44,7 @@ export async function consumeWarmQueue(batch: MessageBatch<unknown>, env: Env, c
       runner,
       budget,
       l2: l2.warm.store,
-      originCheckFor: oncePerTenant(tenantOriginLookup(runner, { allowPrivateHosts: config.ALLOW_PRIVATE_ORIGINS })),
+      warmingTenantFor: oncePerTenant(warmingTenantLookup(runner, config)),
     },
   );
   for (const { message, run } of runs) {

@@ -78,7 +78,6 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
           l2: l2.store,
           store,
           maxValueBytes: config.MAX_VALUE_BYTES,
-          allowPrivateHosts: config.ALLOW_PRIVATE_ORIGINS,
           now,
         })
       : undefined;

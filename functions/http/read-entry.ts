@@ -7,6 +7,7 @@ import type { AppEnv } from "../app-env";
 import { type CacheStatus, cacheStatus } from "./entry-response";
 import { inRequestBudget } from "./request-budget";
 import { waitUntilOf } from "./wait-until";
+import { warmingOf } from "./warming";
 
 /**
  * A GET's lookup: the tiers first; for a key with an origin (a warm plan target), a miss is
@@ -30,7 +31,7 @@ async function readThroughTiers(
   const lookup = await store.get(key, { background: waitUntil });
   if (lookup) return found(c, key, lookup, waitUntil);
   if (!originReads) return undefined;
-  const filled = await originReads.fillMiss(key, c.get("tenantRecord"), waitUntil);
+  const filled = await originReads.fillMiss(key, warmingOf(c), waitUntil);
   if (filled.status === "filled") return { entry: filled.entry, status: "MISS" };
   if (filled.status === "failed")
     throw new ApiError(502, "origin_unavailable", "The key's origin did not answer usably", { "X-Cache": "MISS" });
@@ -48,7 +49,7 @@ function found(
   if (lookup.entry.origin && originReads) {
     originReads.noteRead(key, waitUntil);
     // Degraded means Redis is failing: the refresh would fail too, and add load.
-    if (status === "STALE" && !lookup.degraded) originReads.refreshStale(key, lookup.entry, c.get("tenantRecord"), waitUntil);
+    if (status === "STALE" && !lookup.degraded) originReads.refreshStale(key, lookup.entry, warmingOf(c), waitUntil);
   }
   return { entry: lookup.entry, status };
 }

@@ -171,7 +171,7 @@ export function cacheOperations(): OperationDocs[] {
 function lifetimePolicyOperations(): OperationDocs[] {
   const policies = z.object({ policies: lifetimePoliciesSchema(effectiveLimits(envSchema.parse({}))) }).meta({ id: "LifetimePolicies" });
   const description =
-    "Ordered: a write without its own `ttl` (PUT, batch sets, imports) takes the first policy whose `prefix` or `glob` (`*`, `?`, `\\` escapes) and optional `contentType` match, and within it the first `window` open at the write (IANA `timeZone`, `days`, `from`-`to` possibly past midnight, `closed` dates); else the tenant's default. Clamped by the tenant's limits. Kept in the tenant record: applied by every isolate within TOKEN_CACHE_SECONDS. Scope: manage.";
+    "Ordered: a write without its own `ttl` (PUT, batch sets, imports, warm-plan targets, read-through fills, refresh-ahead) takes the first policy whose `prefix` or `glob` (`*`, `?`, `\\` escapes) and optional `contentType` match, and within it the first `window` open at the write (IANA `timeZone`, `days`, `from`-`to` possibly past midnight, `closed` dates); else a warm plan's lifetime; else the tenant's default. Clamped by the tenant's limits. Kept in the tenant record: applied by every isolate within TOKEN_CACHE_SECONDS. Scope: manage.";
   return [
     {
       method: "get",

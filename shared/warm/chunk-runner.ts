@@ -1,11 +1,11 @@
 import type { TenantId } from "../cache/keys";
 import type { L2Store } from "../cache/l2-store";
 import type { RedisRunner } from "../redis/redis-client";
-import type { OriginCheckFor } from "./origin-policy";
 import { MIN_CHUNK_SUBREQUESTS, type PlanRunResult, runPlan } from "./plan-runner";
 import { getPlans } from "./plan-store";
 import { budgetedRunner, type SubrequestBudget } from "./subrequest-budget";
 import type { WarmRun } from "./warm-queue";
+import type { WarmingTenantFor } from "./warming-tenant";
 
 export interface ChunkRunContext {
   /** Without transport retries (warm-runner.ts): one `run`, one subrequest. */
@@ -13,8 +13,8 @@ export interface ChunkRunContext {
   budget: SubrequestBudget;
   /** Entries over the same transport as `runner`, undecorated: each run charges its own budget. */
   l2: L2Store;
-  /** The SSRF check of a tenant; a failed lookup fails only that tenant's runs. */
-  originCheckFor: OriginCheckFor;
+  /** A tenant's allowed origins and lifetime policies; a failed lookup fails only that tenant's runs. */
+  warmingTenantFor: WarmingTenantFor;
   leaseTtlMs?: number;
   now?: () => number;
   fetch?: typeof fetch;
@@ -29,7 +29,7 @@ export interface ChunkOutcome {
   cursor?: number | null;
 }
 
-// What one run costs before its chunk: its tenant's allowlist, read once per tenant.
+// What one run costs before its chunk: its tenant's record, read once per tenant.
 const TENANT_LOOKUP = 1;
 
 /**
@@ -64,13 +64,13 @@ export async function runWarmChunks(runs: readonly WarmRun[], ctx: ChunkRunConte
     const chunk = ctx.budget.share(share);
     const runner = budgetedRunner(ctx.runner, chunk);
     try {
-      const isOriginAllowed = await ctx.originCheckFor(run.tenant, chunk);
+      const warming = await ctx.warmingTenantFor(run.tenant, chunk);
       const result = await runPlan(plan, {
         tenant: run.tenant,
         runner,
         store: ctx.l2.through((transport) => budgetedRunner(transport, chunk)),
         budget: chunk,
-        isOriginAllowed,
+        warming,
         trigger: "cron",
         at: run.at,
         ...(ctx.leaseTtlMs ? { leaseTtlMs: ctx.leaseTtlMs } : {}),

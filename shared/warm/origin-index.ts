@@ -44,11 +44,29 @@ export type OriginLookup = { kind: "no_plans" } | { kind: "none" } | { kind: "or
 
 /** The key's origin in one request; the highest-priority plan naming it wins (ties: the last plan name). */
 export async function lookupOrigin(runner: RedisRunner, key: EntryKey): Promise<OriginLookup> {
-  const [reply] = await runCalls(runner, [
-    { script: lookupOriginScript, keys: [warmOriginIndexRedisKey(key.tenant), warmPlanMetaRedisKey(key.tenant)], args: [key.key] },
-  ]);
-  if (!reply?.ok || !Array.isArray(reply.value)) throw new StoreUnavailableError("warm origin index could not be read");
-  const [exists, refsJson, ...metas] = reply.value as unknown[];
+  const [lookup] = await lookupOrigins(runner, [key]);
+  return lookup as OriginLookup;
+}
+
+/** Several keys' origins (any tenants) in one request, in order. */
+export async function lookupOrigins(runner: RedisRunner, keys: readonly EntryKey[]): Promise<OriginLookup[]> {
+  const replies = await runCalls(
+    runner,
+    keys.map((key) => ({
+      script: lookupOriginScript,
+      keys: [warmOriginIndexRedisKey(key.tenant), warmPlanMetaRedisKey(key.tenant)],
+      args: [key.key],
+    })),
+  );
+  return keys.map((key, i) => {
+    const reply = replies[i];
+    if (!reply?.ok || !Array.isArray(reply.value)) throw new StoreUnavailableError("warm origin index could not be read");
+    return originFromReply(key, reply.value);
+  });
+}
+
+function originFromReply(key: EntryKey, reply: unknown[]): OriginLookup {
+  const [exists, refsJson, ...metas] = reply;
   if (Number(exists) === 0) return { kind: "no_plans" };
   const refs = parseJson<unknown[]>(refsJson);
   if (!Array.isArray(refs)) return { kind: "none" };

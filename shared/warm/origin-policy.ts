@@ -1,7 +1,5 @@
-import type { TenantId } from "../cache/keys";
 import { isOriginAllowed } from "../tenants/origin-allowlist";
 import type { TenantRecord } from "../tenants/tenant-record";
-import type { SubrequestBudget } from "./subrequest-budget";
 
 /**
  * Whether the warmer or read-through may fetch a URL (SSRF). Tenants name the URLs, so the
@@ -10,12 +8,6 @@ import type { SubrequestBudget } from "./subrequest-budget";
 export type IsOriginAllowed = (url: URL) => boolean;
 
 export const denyAllOrigins: IsOriginAllowed = () => false;
-
-/**
- * Finds a tenant's check (its record holds the allowlist), charging any lookup to `budget`: the
- * share of the invocation of the work that needs it.
- */
-export type OriginCheckFor = (tenant: TenantId, budget: SubrequestBudget) => Promise<IsOriginAllowed>;
 
 export interface TenantOriginOptions {
   /** Allow http, IP literals and loopback names. Only for local development and tests. @default false */

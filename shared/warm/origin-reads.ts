@@ -4,13 +4,12 @@ import type { L2Store } from "../cache/l2-store";
 import type { TieredStore } from "../cache/tiered-store";
 import type { RedisRunner } from "../redis/redis-client";
 import { outsideRequestBudget } from "../redis/request-budget";
-import type { TenantRecord } from "../tenants/tenant-record";
 import { recordAccess } from "./access-counts";
-import { tenantOriginCheck } from "./origin-policy";
 import { OriginTargets } from "./origin-targets";
-import { lifetimeOf } from "./plan-runner";
+import { originWrite } from "./plan-runner";
 import { type LoadResult, loadFromOrigin, type OriginTarget } from "./read-through";
 import { SingleFlight } from "./single-flight";
+import type { WarmingTenant } from "./warming-tenant";
 
 export interface OriginReadsOptions {
   /** Redis behind the circuit breaker. */
@@ -18,7 +17,6 @@ export interface OriginReadsOptions {
   l2: L2Store;
   store: TieredStore;
   maxValueBytes: number;
-  allowPrivateHosts: boolean;
   /** How long a key's origin (or its absence) is reused: how fast a plan edit reaches reads. @default 10000 */
   planCacheMs?: number;
   /** How long a failed origin lookup stops further lookups in this isolate. @default 1500 */
@@ -72,10 +70,10 @@ export class OriginReads {
    */
   async fillMiss(
     key: EntryKey,
-    tenant: TenantRecord,
+    tenant: WarmingTenant,
     waitUntil: WaitUntil,
   ): Promise<{ status: "filled"; entry: Entry } | { status: "none" | "failed" }> {
-    const target = await this.#targetFor(key);
+    const target = await this.#targetFor(key, tenant);
     if (!target) return { status: "none" };
     const result = await this.#load(key, target, tenant, waitUntil, undefined);
     if (result.status === "loaded") return { status: "filled", entry: result.entry };
@@ -84,11 +82,11 @@ export class OriginReads {
   }
 
   /** Refreshes a stale entry from its origin after the response (stale-while-revalidate). */
-  refreshStale(key: EntryKey, current: Entry, tenant: TenantRecord, waitUntil: WaitUntil): void {
+  refreshStale(key: EntryKey, current: Entry, tenant: WarmingTenant, waitUntil: WaitUntil): void {
     // Behind the response: per-call deadlines, not what is left of the reader's budget.
     waitUntil(
       outsideRequestBudget(() =>
-        this.#targetFor(key)
+        this.#targetFor(key, tenant)
           .then((target) => (target ? this.#load(key, target, tenant, waitUntil, current) : undefined))
           .catch(() => undefined),
       ),
@@ -103,11 +101,11 @@ export class OriginReads {
   async #load(
     key: EntryKey,
     target: OriginTarget,
-    tenant: TenantRecord,
+    tenant: WarmingTenant,
     waitUntil: WaitUntil,
     current: Entry | undefined,
   ): Promise<LoadResult> {
-    const { redis, l2, store, maxValueBytes, allowPrivateHosts } = this.#options;
+    const { redis, l2, store, maxValueBytes } = this.#options;
     const result = await this.#flights
       .run(
         memoryKey(key),
@@ -117,7 +115,7 @@ export class OriginReads {
             target,
             runner: redis,
             store: l2,
-            isOriginAllowed: tenantOriginCheck(tenant, { allowPrivateHosts }),
+            isOriginAllowed: tenant.isOriginAllowed,
             maxBytes: maxValueBytes,
             current,
             waitUntil,
@@ -131,11 +129,15 @@ export class OriginReads {
     return result;
   }
 
-  async #targetFor(key: EntryKey): Promise<OriginTarget | undefined> {
+  async #targetFor(key: EntryKey, tenant: WarmingTenant): Promise<OriginTarget | undefined> {
     const origin = await this.#origins.originOf(key);
     if (!origin) return undefined;
-    // Lifetimes are decided when the entry is written: a time-window rule applies at that moment.
-    const { ttlSeconds, swrSeconds } = lifetimeOf(origin.plan, origin.target, (this.#options.now ?? Date.now)());
-    return { url: origin.url, headers: origin.headers, ttlSeconds, swrSeconds, tags: origin.tags };
+    return {
+      url: origin.url,
+      headers: origin.headers,
+      // Decided when the entry is written: a time window applies at that moment, a policy by content type.
+      lifetimeOf: (contentType, at) => tenant.lifetimeOf(originWrite(origin.plan, { key: key.key, ...origin.target }, contentType, at), at),
+      tags: origin.tags,
+    };
   }
 }

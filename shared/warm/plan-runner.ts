@@ -1,7 +1,6 @@
 import type { TenantId } from "../cache/keys";
 import type { L2Store } from "../cache/l2-store";
 import type { RedisRunner } from "../redis/redis-client";
-import type { IsOriginAllowed } from "./origin-policy";
 import { expandTargets, type WarmPlan, type WarmTarget } from "./plan-schema";
 import { addError, type WarmRunRecord } from "./run-record";
 import { beginPlanRun, type FinishInput, finishPlanRun } from "./run-state";
@@ -9,6 +8,7 @@ import { nextSlotAfter, slotOf } from "./schedules";
 import { BudgetExhaustedError, type SubrequestBudget } from "./subrequest-budget";
 import { type TargetOutcome, warmBatch } from "./target-warmer";
 import { planLifetime } from "./ttl-rules";
+import type { OriginWrite, WarmingTenant } from "./warming-tenant";
 
 export interface PlanRunContext {
   tenant: TenantId;
@@ -17,7 +17,8 @@ export interface PlanRunContext {
   /** The L2 over the same budgeted runner. */
   store: L2Store;
   budget: SubrequestBudget;
-  isOriginAllowed: IsOriginAllowed;
+  /** The tenant's allowed origins and lifetime policies. */
+  warming: WarmingTenant;
   trigger: "cron" | "manual";
   /**
    * Cron runs: the time of the tick that dispatched the run. Its schedule slot is the one run (a
@@ -82,10 +83,10 @@ export async function runPlan(plan: WarmPlan, ctx: PlanRunContext): Promise<Plan
         tenant: ctx.tenant,
         store: ctx.store,
         budget: ctx.budget,
-        isOriginAllowed: ctx.isOriginAllowed,
+        isOriginAllowed: ctx.warming.isOriginAllowed,
         limits: plan.limits,
         keepAfter: FINISH,
-        lifetimeOf: (target, at) => lifetimeOf(plan, target, at),
+        lifetimeOf: (target, contentType, at) => ctx.warming.lifetimeOf(originWrite(plan, target, contentType, at), at),
         now,
         ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
         ...(ctx.backoffMs !== undefined ? { backoffMs: ctx.backoffMs } : {}),
@@ -135,17 +136,18 @@ function dueAfter(record: WarmRunRecord, schedule: { next: number } | undefined,
 }
 
 /**
- * A target's lifetime: its own ttl (with its swr, else the plan's), else the plan's at `at` (its
- * open time-window rule's, else its ttl), as resolveLifetime orders them; tenant policies, which
- * sit between the two, are not applied to warm writes yet.
+ * A target's write as lifetimes are resolved: its own ttl and swr, and the plan's lifetime at `at`
+ * (its open ttlRule's, else its own). A target's own ttl keeps the plan's swr unless it gives one.
  */
-export function lifetimeOf(
+export function originWrite(
   plan: Pick<WarmPlan, "ttlRules" | "ttl" | "swr">,
-  target: Pick<WarmTarget, "ttl" | "swr">,
+  target: Pick<WarmTarget, "key" | "ttl" | "swr">,
+  contentType: string,
   at: number,
-): { ttlSeconds: number; swrSeconds: number } {
+): OriginWrite {
   const planned = planLifetime(plan, at);
-  return { ttlSeconds: target.ttl ?? planned.ttlSeconds, swrSeconds: target.swr ?? planned.swrSeconds };
+  const ownSwr = target.swr ?? (target.ttl !== undefined ? planned.swrSeconds : undefined);
+  return { key: target.key, contentType, own: { ttlSeconds: target.ttl, swrSeconds: ownSwr }, plan: planned };
 }
 
 function emptyRecord(

@@ -3,6 +3,7 @@ import { createEntry, type Entry, isFresh } from "../cache/entry";
 import type { EntryKey } from "../cache/keys";
 import type { L2Store } from "../cache/l2-store";
 import { getEntryScript } from "../cache/upstash/entry-scripts";
+import type { Lifetime } from "../lifetimes/lifetime-policy";
 import { entryRedisKey, metaRedisKey, originLeaseRedisKey } from "../redis/key-layout";
 import type { RedisRunner } from "../redis/redis-client";
 import { notRedisTime, outsideRequestBudget } from "../redis/request-budget";
@@ -14,8 +15,8 @@ import type { IsOriginAllowed } from "./origin-policy";
 export interface OriginTarget {
   url: string;
   headers?: Record<string, string>;
-  ttlSeconds: number;
-  swrSeconds: number;
+  /** The lifetime of the value written at `at`: decided when it is written, by what it turned out to be. */
+  lifetimeOf(contentType: string, at: number): Lifetime;
   tags?: readonly string[];
 }
 
@@ -128,16 +129,16 @@ async function fetchAndStore(options: LoadFromOriginOptions, lease: Lease | unde
     const body = result.kind === "ok" ? { value: result.value, contentType: result.contentType } : (current as Entry);
     const etag = result.etag ?? (result.kind === "not-modified" ? current?.origin?.etag : undefined);
     const lastModified = result.lastModified ?? (result.kind === "not-modified" ? current?.origin?.lastModified : undefined);
+    const at = now();
     const entry = await createEntry(
       {
         value: body.value,
         contentType: body.contentType,
-        ttlSeconds: target.ttlSeconds,
-        swrSeconds: target.swrSeconds,
+        ...target.lifetimeOf(body.contentType, at),
         tags: target.tags ?? [],
         origin: { url: target.url, ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) },
       },
-      now(),
+      at,
     );
     const stored = await options.store.set(options.key, entry).catch(() => undefined);
     return { status: "loaded", entry: stored?.status === "stored" ? stored.entry : entry, source: "origin" };

@@ -28,8 +28,8 @@ export interface WarmBatchContext {
   limits: FetchLimits;
   /** Subrequests that must stay available after this batch's write (to finish the run). */
   keepAfter: number;
-  /** TTL and swr in seconds for a target, decided when it is written. */
-  lifetimeOf(target: WarmTarget, now: number): { ttlSeconds: number; swrSeconds: number };
+  /** TTL and swr in seconds for a target's value of this content type, decided when it is written. */
+  lifetimeOf(target: WarmTarget, contentType: string, now: number): { ttlSeconds: number; swrSeconds: number };
   now: () => number;
   fetch?: typeof fetch;
   backoffMs?: number;
@@ -99,7 +99,7 @@ async function entryFor(
   ctx: WarmBatchContext,
 ): Promise<{ outcome: TargetOutcome; entry?: Entry }> {
   const now = ctx.now();
-  const { ttlSeconds, swrSeconds } = ctx.lifetimeOf(target, now);
+  const lifetimeOf = (contentType: string) => ctx.lifetimeOf(target, contentType, now);
   switch (result.kind) {
     case "ok": {
       const origin = {
@@ -108,7 +108,7 @@ async function entryFor(
         ...(result.lastModified ? { lastModified: result.lastModified } : {}),
       };
       const entry = await createEntry(
-        { value: result.value, contentType: result.contentType, ttlSeconds, swrSeconds, tags: target.tags, origin },
+        { value: result.value, contentType: result.contentType, ...lifetimeOf(result.contentType), tags: target.tags, origin },
         now,
       );
       return { outcome: { kind: "ok", bytes: result.value.byteLength }, entry };
@@ -123,7 +123,7 @@ async function entryFor(
           : {}),
       };
       const entry = await createEntry(
-        { value: current.value, contentType: current.contentType, ttlSeconds, swrSeconds, tags: target.tags, origin },
+        { value: current.value, contentType: current.contentType, ...lifetimeOf(current.contentType), tags: target.tags, origin },
         now,
       );
       return { outcome: { kind: "notModified", bytes: 0 }, entry };

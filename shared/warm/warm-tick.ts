@@ -3,12 +3,11 @@ import type { L2Store } from "../cache/l2-store";
 import type { RedisRunner } from "../redis/redis-client";
 import { type ChunkOutcome, runWarmChunks } from "./chunk-runner";
 import { claimDuePlans, type DueClaim, readDueHeads, releaseClaims } from "./due-index";
-import type { OriginCheckFor } from "./origin-policy";
 import { MIN_CHUNK_SUBREQUESTS } from "./plan-runner";
 import { type RefreshAheadOptions, type RefreshAheadSummary, refreshAhead } from "./refresh-ahead";
 import { budgetedRunner, type SubrequestBudget } from "./subrequest-budget";
-import { oncePerTenant } from "./tenant-origin-lookup";
 import { sendWarmRuns, type WarmQueue, type WarmRun } from "./warm-queue";
+import { oncePerTenant, type WarmingTenantFor } from "./warming-tenant";
 
 export interface WarmTickOptions {
   /**
@@ -21,8 +20,8 @@ export interface WarmTickOptions {
   /** Entries over the same transport as `runner`, undecorated: each run charges its own budget. */
   l2: L2Store;
   budget: SubrequestBudget;
-  /** The SSRF check of a tenant, e.g. from its host allowlist; asked once per tenant per invocation. */
-  originCheckFor: OriginCheckFor;
+  /** A tenant's allowed origins and lifetime policies, from its record; asked once per tenant per invocation. */
+  warmingTenantFor: WarmingTenantFor;
   maxValueBytes: number;
   /** Where claimed runs go. Absent, or refusing sends, the tick runs what it claimed itself. */
   queue?: WarmQueue | undefined;
@@ -75,7 +74,7 @@ const TENANT_LOOKUP = 1;
  * gives the rest back to the due index.
  */
 export async function runWarmTick(options: WarmTickOptions): Promise<WarmTickSummary> {
-  const originCheckFor = oncePerTenant(options.originCheckFor);
+  const warmingTenantFor = oncePerTenant(options.warmingTenantFor);
   const { budget, at, queue } = options;
   const runner = budgetedRunner(options.runner, budget);
   const summary: WarmTickSummary = { dueTenants: 0, claimed: 0, sent: 0, runs: [], released: 0, subrequests: 0 };
@@ -88,7 +87,7 @@ export async function runWarmTick(options: WarmTickOptions): Promise<WarmTickSum
       refresh: options.refreshTenantsPerTick ?? 10,
     });
     summary.dueTenants = heads.warm.length;
-    if (heads.refresh.length > 0) summary.refreshAhead = await refreshHotKeys(heads.refresh, { ...options, originCheckFor });
+    if (heads.refresh.length > 0) summary.refreshAhead = await refreshHotKeys(heads.refresh, { ...options, warmingTenantFor });
     claims = await claimDuePlans(runner, heads.warm, {
       at,
       claimUntil,
@@ -109,7 +108,7 @@ export async function runWarmTick(options: WarmTickOptions): Promise<WarmTickSum
     if (sent.stoppedBy) summary.sendStoppedBy = sent.stoppedBy;
     unsent = claims.slice(sent.sent);
   }
-  if (unsent.length > 0) Object.assign(summary, await runClaimsHere(unsent, { ...options, originCheckFor }, claimUntil));
+  if (unsent.length > 0) Object.assign(summary, await runClaimsHere(unsent, { ...options, warmingTenantFor }, claimUntil));
   summary.subrequests = budget.used;
   return summary;
 }
@@ -126,7 +125,7 @@ async function runClaimsHere(
     runner: options.runner,
     budget: budget.share(budget.remaining - RELEASE),
     l2: options.l2,
-    originCheckFor: options.originCheckFor,
+    warmingTenantFor: options.warmingTenantFor,
     ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -164,7 +163,7 @@ async function refreshHotKeys(tenants: TenantId[], options: WarmTickOptions): Pr
         runner,
         store: options.l2.through((transport) => budgetedRunner(transport, share)),
         budget: share,
-        originCheckFor: options.originCheckFor,
+        warmingTenantFor: options.warmingTenantFor,
         ...(options.now ? { now: options.now } : {}),
         ...(options.fetch ? { fetch: options.fetch } : {}),
       },

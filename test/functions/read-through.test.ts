@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cachePath, sleep } from "../helpers/worker/test-env";
-import { ORIGIN_URL, originPrefix, originStats, setOrigin, type WarmHarness, warmHarness } from "../shared/warm/warm-kit";
+import { ORIGIN_URL, originPrefix, originStats, setOrigin, storedLifetime, type WarmHarness, warmHarness } from "../shared/warm/warm-kit";
 
 let harness: WarmHarness | undefined;
 afterEach(async () => {
@@ -109,5 +109,25 @@ describe("read-through for keys with an origin", () => {
     const other = warm.base.otherIsolate();
     expect((await other.as(warm.tenant, cachePath("page"))).status).toBe(502);
     expect((await originStats(prefix)).total).toBe(0);
+  });
+
+  it("fills a miss with the lifetime the tenant's policy gives the origin's content type, unless its target gives a ttl", async () => {
+    const prefix = originPrefix();
+    await setOrigin(prefix, { body: "{}", contentType: "application/json" });
+    harness = await warmHarness();
+    await harness.putPlan("reads", {
+      schedule: "1h",
+      ttl: 60,
+      targets: [
+        { key: "doc", url: `${ORIGIN_URL}${prefix}doc` },
+        { key: "pinned", url: `${ORIGIN_URL}${prefix}pinned`, ttl: 20 },
+      ],
+    });
+    await harness.putLifetimePolicies([{ glob: "*", contentType: "application/json", ttl: 900, swr: 60 }]);
+    // A fresh isolate reads the tenant record with its policies.
+    const reader = harness.base.otherIsolate();
+    for (const key of ["doc", "pinned"]) expect((await reader.as(harness.tenant, cachePath(key))).headers.get("X-Cache")).toBe("MISS");
+    expect(await storedLifetime(harness.tenant.tenant, "doc")).toEqual({ ttl: 900, swr: 60 });
+    expect(await storedLifetime(harness.tenant.tenant, "pinned")).toEqual({ ttl: 20, swr: 0 });
   });
 });

@@ -6,7 +6,7 @@ import { recordAccess } from "../../shared/warm/access-counts";
 import { acquireLease, releaseLease } from "../../shared/warm/lease";
 import type { WarmRunRecord } from "../../shared/warm/run-record";
 import { cachePath, redisRunner } from "../helpers/worker/test-env";
-import { ORIGIN_URL, originPrefix, originStats, setOrigin, type WarmHarness, warmHarness } from "../shared/warm/warm-kit";
+import { ORIGIN_URL, originPrefix, originStats, setOrigin, storedLifetime, type WarmHarness, warmHarness } from "../shared/warm/warm-kit";
 
 const EVERY_5M = "*/5 * * * *";
 const EVERY_MINUTE = "* * * * *";
@@ -233,5 +233,49 @@ describe("scheduled warming", () => {
     expect(before && before.freshUntil > Date.now()).toBe(true);
     expect(after?.freshUntil).toBeGreaterThan(before?.freshUntil ?? Number.POSITIVE_INFINITY);
     expect(after && after.freshUntil - after.createdAt).toBe(30_000);
+  });
+
+  it("writes a cron run's entries with the tenant's lifetime policies, read from its record when the run starts", async () => {
+    const h = await harness();
+    const prefix = originPrefix();
+    await setOrigin(prefix, { body: "{}", contentType: "application/json" });
+    await h.putPlan("quotes", {
+      schedule: "5m",
+      ttl: 60,
+      targets: [{ urlTemplate: `${ORIGIN_URL}${prefix}{key}`, keys: ["quote/AAPL", "news"] }],
+    });
+    await h.putLifetimePolicies([{ prefix: "quote/", contentType: "application/json", ttl: 15, swr: 3 }]);
+    await h.cron(EVERY_5M, nextSlot());
+    expect(await storedLifetime(h.tenant.tenant, "quote/AAPL")).toEqual({ ttl: 15, swr: 3 });
+    expect(await storedLifetime(h.tenant.tenant, "news")).toEqual({ ttl: 60, swr: 0 });
+  });
+
+  it("refreshes a hot key as its warm write made now: the plan's current target and the lifetime a policy gives it now", async () => {
+    const h = await harness();
+    const prefix = originPrefix();
+    await h.putPlan("p", {
+      schedule: "1h",
+      ttl: 30,
+      targets: [
+        { key: "hot", url: `${ORIGIN_URL}${prefix}v1` },
+        { key: "orphan", url: `${ORIGIN_URL}${prefix}orphan` },
+      ],
+    });
+    await h.as("/v1/warm/plans/p/run", { method: "POST" });
+    expect(await storedLifetime(h.tenant.tenant, "hot")).toEqual({ ttl: 30, swr: 0 });
+    // After the first write: the plan moves the key to another URL and drops the other key; a policy now covers it.
+    await h.putPlan("p", {
+      schedule: "1h",
+      ttl: 30,
+      targets: [{ key: "hot", url: `${ORIGIN_URL}${prefix}v2`, headers: { "X-Edition": "2" } }],
+    });
+    await h.putLifetimePolicies([{ prefix: "hot", ttl: 45, swr: 5 }]);
+    for (const key of ["hot", "orphan"])
+      for (let i = 0; i < 3; i++) await recordAccess(runner, { tenant: h.tenant.tenant, key }, { sampleRate: 16, random: () => 0 });
+    await h.cron(EVERY_MINUTE);
+    const paths = (await originStats(prefix)).paths;
+    expect(paths[`${prefix}v2`]).toMatchObject({ hits: 1, conditional: 0, lastXHeaders: { "x-edition": "2" } });
+    expect(paths[`${prefix}orphan`]?.hits).toBe(1);
+    expect(await storedLifetime(h.tenant.tenant, "hot")).toEqual({ ttl: 45, swr: 5 });
   });
 });

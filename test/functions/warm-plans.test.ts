@@ -8,6 +8,7 @@ import {
   originPrefix,
   originStats,
   setOrigin,
+  storedLifetime,
   type WarmHarness,
 } from "../shared/warm/warm-kit";
 
@@ -221,5 +222,37 @@ describe("warm plans API", () => {
     await warm.as("/v1/warm/plans/not-today/run", { method: "POST" });
     expect(maxAge(await warm.base.as(warm.tenant, cachePath("in-window")))).toBeGreaterThan(3600);
     expect(maxAge(await warm.base.as(warm.tenant, cachePath("outside")))).toBeLessThanOrEqual(60);
+  });
+
+  it("gives warm writes the tenant's lifetime policies: a target's own ttl, then a policy by the origin's content type, then the plan's", async () => {
+    const warm = await warmHarness();
+    const jsonOrigin = originPrefix();
+    const textOrigin = originPrefix();
+    await setOrigin(jsonOrigin, { body: "{}", contentType: "application/json; charset=utf-8" });
+    await setOrigin(textOrigin, { body: "text", contentType: "text/plain" });
+    await warm.putLifetimePolicies([
+      { prefix: "quote/", ttl: 600, windows: [{ timeZone: "UTC", from: "00:00", to: "00:00", ttl: 5, swr: 5 }] },
+      { glob: "*", contentType: "application/json", ttl: 7200, swr: 30 },
+    ]);
+    await warm.putPlan("mixed", {
+      schedule: "1h",
+      ttl: 60,
+      swr: 10,
+      targets: [
+        { key: "doc", url: `${ORIGIN_URL}${jsonOrigin}doc` },
+        { key: "page", url: `${ORIGIN_URL}${textOrigin}page` },
+        { key: "pinned", url: `${ORIGIN_URL}${jsonOrigin}pinned`, ttl: 30 },
+        { key: "quote/AAPL", url: `${ORIGIN_URL}${textOrigin}quote` },
+      ],
+    });
+    // A fresh isolate reads the tenant record with its policies.
+    const run = await warm.base.otherIsolate().as(warm.tenant, "/v1/warm/plans/mixed/run", { method: "POST" });
+    expect(((await run.json()) as { run: { ok: number } }).run.ok).toBe(4);
+    const tenant = warm.tenant.tenant;
+    expect(await storedLifetime(tenant, "doc")).toEqual({ ttl: 7200, swr: 30 });
+    expect(await storedLifetime(tenant, "page")).toEqual({ ttl: 60, swr: 10 });
+    expect(await storedLifetime(tenant, "pinned")).toEqual({ ttl: 30, swr: 10 });
+    // The window open all day, every day, wins over its policy's own lifetime.
+    expect(await storedLifetime(tenant, "quote/AAPL")).toEqual({ ttl: 5, swr: 5 });
   });
 });

@@ -35,6 +35,8 @@ interface PathStats {
   notModified: number;
   lastIfNoneMatch?: string;
   lastIfModifiedSince?: string;
+  /** The last request's `x-` headers: what a target's own headers sent. */
+  lastXHeaders?: Record<string, string>;
 }
 
 export interface OriginServer {
@@ -64,6 +66,9 @@ export async function startOriginServer(): Promise<OriginServer> {
     if (ifNoneMatch !== undefined || ifModifiedSince !== undefined) counted.conditional += 1;
     if (ifNoneMatch !== undefined) counted.lastIfNoneMatch = ifNoneMatch;
     if (ifModifiedSince !== undefined) counted.lastIfModifiedSince = ifModifiedSince;
+    counted.lastXHeaders = Object.fromEntries(
+      Object.entries(req.headers).flatMap(([name, value]) => (name.startsWith("x-") && typeof value === "string" ? [[name, value]] : [])),
+    );
 
     const behaviour = behaviourOf(path);
     if (behaviour.delayMs) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));

@@ -16,7 +16,7 @@ const text = (result: LoadResult) => (result.status === "loaded" ? new TextDecod
 function options(key: EntryKey, url: string, extra: Partial<LoadFromOriginOptions> = {}): LoadFromOriginOptions {
   return {
     key,
-    target: { url, ttlSeconds: 60, swrSeconds: 0 },
+    target: { url, lifetimeOf: () => ({ ttlSeconds: 60, swrSeconds: 0 }) },
     runner,
     store,
     isOriginAllowed: () => true,

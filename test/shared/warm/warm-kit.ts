@@ -9,10 +9,12 @@ import { env } from "cloudflare:workers";
 import { buildApp } from "../../../functions/app";
 import { runScheduled } from "../../../functions/scheduled";
 import { consumeWarmQueue } from "../../../functions/warm-queue";
+import type { TenantId } from "../../../shared/cache/keys";
+import { UpstashStore } from "../../../shared/cache/upstash/upstash-store";
 import type { WarmPlan } from "../../../shared/warm/plan-schema";
 import type { WarmQueue, WarmRun } from "../../../shared/warm/warm-queue";
 import type { GatewayControl } from "../../helpers/worker/gateway-control";
-import { gatewayScope, type TestApp, type TestTenant, testApp } from "../../helpers/worker/test-env";
+import { gatewayScope, redisRunner, type TestApp, type TestTenant, testApp } from "../../helpers/worker/test-env";
 
 /**
  * Shared by the warming tests: the test origin server (test/helpers/node/origin-server.ts), an
@@ -38,7 +40,17 @@ export interface OriginBehaviour {
 
 export interface OriginStats {
   total: number;
-  paths: Record<string, { hits: number; conditional: number; notModified: number; lastIfNoneMatch?: string; lastIfModifiedSince?: string }>;
+  paths: Record<
+    string,
+    {
+      hits: number;
+      conditional: number;
+      notModified: number;
+      lastIfNoneMatch?: string;
+      lastIfModifiedSince?: string;
+      lastXHeaders?: Record<string, string>;
+    }
+  >;
 }
 
 /** A path prefix no other test uses; its URLs and counts are this test's alone. */
@@ -65,6 +77,8 @@ export interface WarmHarness {
   /** Through the full app, as the tenant (or another token). */
   as(path: string, init?: RequestInit, token?: string): Promise<Response>;
   putPlan(name: string, plan: unknown): Promise<Response>;
+  /** Saves the tenant's lifetime policies. This harness's isolate keeps the record it read; `base.otherIsolate()` writes with them. */
+  putLifetimePolicies(policies: unknown[]): Promise<void>;
   /** Fires a cron trigger at runScheduled and waits for its waitUntil work. */
   cron(cron: string, scheduledTime?: number): Promise<void>;
   /** Deletes every plan this harness created, so later cron runs in the file do not see them. */
@@ -122,6 +136,14 @@ export async function warmHarness(options: WarmHarnessOptions = {}): Promise<War
     putPlan: (name, plan) => {
       plans.add(name);
       return as(`/v1/warm/plans/${name}`, { method: "PUT", body: JSON.stringify(plan), headers: { "Content-Type": "application/json" } });
+    },
+    putLifetimePolicies: async (policies) => {
+      const saved = await as("/v1/policies/lifetimes", {
+        method: "PUT",
+        body: JSON.stringify({ policies }),
+        headers: { "Content-Type": "application/json" },
+      });
+      if (saved.status !== 200) throw new Error(`test setup: policies not saved (${saved.status}): ${await saved.text()}`);
     },
     cron: async (cron, scheduledTime = Date.now()) => {
       const ctx = createExecutionContext();
@@ -212,3 +234,11 @@ export const json = (body: unknown): RequestInit => ({
   body: JSON.stringify(body),
   headers: { "Content-Type": "application/json" },
 });
+
+const entries = new UpstashStore({ runner: redisRunner(), codec: { compressionThresholdBytes: 1024 } });
+
+/** The lifetime, in seconds, of the key's entry in L2 as it was written: ttl, then swr. */
+export async function storedLifetime(tenant: TenantId, key: string): Promise<{ ttl: number; swr: number } | undefined> {
+  const entry = (await entries.get({ tenant, key }))?.entry;
+  return entry && { ttl: (entry.freshUntil - entry.createdAt) / 1000, swr: (entry.staleUntil - entry.freshUntil) / 1000 };
+}
