@@ -21,6 +21,8 @@ export default defineConfig({
             "test/bench/**/*.test.ts",
             "test/cancellation/**/*.test.ts",
             "test/l2-migration/**/*.test.ts",
+            "test/client/**/*.e2e.test.ts",
+            "test/helpers/node/**/*.test.ts",
           ],
           // Conformance from inside workerd runs in the worker project.
           exclude: ["test/dev/**/*.workerd.test.ts"],
@@ -61,6 +63,8 @@ export default defineConfig({
             "test/client/**/*.test.ts",
             "test/dev/**/*.workerd.test.ts",
           ],
+          // The client as installed from its tarball runs in Node and Chromium, in the node project.
+          exclude: ["test/client/**/*.e2e.test.ts"],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },

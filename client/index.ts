@@ -1,5 +1,5 @@
 /**
- * `edge-cache/client`: a typed client of the edge-cache HTTP API. It needs only web platform
+ * `@edge-cache/client`: a typed client of the edge-cache HTTP API. It needs only web platform
  * globals (fetch, Headers, AbortSignal, TextEncoder, btoa), so it runs in browsers, Workers,
  * Node 18+, Deno and Bun alike.
  */

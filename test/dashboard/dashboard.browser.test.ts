@@ -6,7 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type TenantId, toTenantId } from "../../shared/cache/keys.ts";
 import { statsRedisKey } from "../../shared/redis/key-layout.ts";
-import { launchChromium } from "./chromium.ts";
+import { launchChromium } from "../helpers/node/chromium.ts";
 import { seedHourOfReads } from "./seed-history.ts";
 import { type DashboardWorker, serveDashboardWorker } from "./served-worker.ts";
 
