@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   "rate_limited",
   "origin_unavailable",
   "store_unavailable",
+  "redis_required",
   "misconfigured",
   "internal",
 ] as const;
@@ -42,6 +43,7 @@ const CODE_BY_STATUS: Record<number, EdgeCacheErrorCode> = {
   413: "payload_too_large",
   415: "unsupported_media_type",
   429: "rate_limited",
+  501: "redis_required",
   503: "store_unavailable",
 };
 

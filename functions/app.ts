@@ -1,6 +1,6 @@
-import { Scalar } from "@scalar/hono-api-reference";
 import { Hono } from "hono";
 import { errorBody, renderError } from "../shared/errors";
+import { adminDiagnostics } from "./admin-diagnostics";
 import { adminL2Migration } from "./admin-l2-migration";
 import { adminLimits } from "./admin-limits";
 import { adminMaintenance } from "./admin-maintenance";
@@ -41,6 +41,7 @@ export function buildApp() {
   app.route("/admin/maintenance", adminMaintenance);
   app.route("/admin/limits", adminLimits);
   app.route("/admin/l2-migration", adminL2Migration);
+  app.route("/admin/diagnostics", adminDiagnostics);
 
   app.use("/v1/*", tenantApi);
   // Registered before /v1/cache/*, which would otherwise take DELETE /v1/cache as an empty key.
@@ -55,7 +56,5 @@ export function buildApp() {
   app.route("/dashboard", dashboard);
 
   app.get("/openapi.json", serveOpenApiDocument);
-  // The page loads its script from a CDN in the reader's browser; the Worker serves only HTML.
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "edge-cache API" }));
   return app;
 }

@@ -6,10 +6,10 @@ import type { L2Store } from "../shared/cache/l2-store";
 import { StoreUnavailableError } from "../shared/cache/store";
 import type { TieredStore } from "../shared/cache/tiered-store";
 import { toBase64, tryDecodeUtf8 } from "../shared/encoding";
-import { ApiError } from "../shared/errors";
 import type { AppEnv } from "./app-env";
 import { limitsOf } from "./http/limits";
 import { methodNotAllowed } from "./http/method-not-allowed";
+import { redisRequired } from "./http/redis-required";
 import { parseOr400 } from "./http/validation";
 import { requireScope } from "./middleware/require-scope";
 
@@ -46,7 +46,7 @@ export const exportEntries = new Hono<AppEnv>()
   .get("/", requireScope("manage"), async (c) => {
     const { store } = c.get("services");
     const l2 = store.l2;
-    if (!l2) throw new ApiError(409, "conflict", "Export reads Redis, and this deployment runs memory-only");
+    if (!l2) throw redisRequired("Exports");
     const query = parseOr400(querySchema, { cursor: c.req.query("cursor"), count: c.req.query("count") }, "invalid_query");
     const perRead = Math.max(1, Math.min(1000, Math.floor(READ_BUDGET_BYTES / limitsOf(c).maxValueBytes)));
     const page = await scanPage(store, l2, c.get("tenant"), query.cursor, Math.min(query.count, perRead * MAX_READS_PER_PAGE));

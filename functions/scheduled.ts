@@ -1,7 +1,9 @@
+import { recordTickCommand } from "../shared/diagnostics/tick-record";
 import type { Config } from "../shared/env";
 import type { L2Backend } from "../shared/l2/backend";
 import { runBackfill } from "../shared/l2/migration/backfill";
 import { log } from "../shared/log";
+import { PiggybackRunner } from "../shared/redis/piggyback-runner";
 import type { RedisRunner } from "../shared/redis/redis-client";
 import { servicesFor } from "../shared/services";
 import { SubrequestBudget } from "../shared/warm/subrequest-budget";
@@ -23,14 +25,18 @@ export async function runScheduled(controller: ScheduledController, env: Env, ct
   }
   const { stats, redis, config, l2 } = result.services;
   if (redis && l2) {
-    const { runner } = l2.warm;
     // The stats flush below belongs to this invocation too: one request plus its transport retries.
     const budget = new SubrequestBudget(config.WARM_SUBREQUEST_BUDGET - 1 - config.L2_RETRIES);
     // A move's backfill goes first, on half the budget, so warming can never starve it.
     await backfillIfMoving(l2, budget.share(Math.floor(budget.limit / 2)), config);
+    // Whatever is due by now, even when this trigger was delivered late.
+    const at = Math.max(controller.scheduledTime, Date.now());
+    // Which trigger ran and when (GET /admin/diagnostics), carried by the tick's first Redis
+    // request (the due index read), so recording it costs no request of its own.
+    const tickRecord = recordTickCommand(controller.cron, at);
+    const runner = tickRecord ? new PiggybackRunner(l2.warm.runner, tickRecord) : l2.warm.runner;
     const summary = await runWarmTick({
-      // Whatever is due by now, even when this trigger was delivered late.
-      at: Math.max(controller.scheduledTime, Date.now()),
+      at,
       runner,
       l2: l2.warm.store,
       budget,
@@ -39,7 +45,13 @@ export async function runScheduled(controller: ScheduledController, env: Env, ct
       queue: warmQueueOf(env),
       dispatchLimit: config.WARM_DISPATCH_PER_TICK,
     });
-    log(config.LOG_LEVEL, "info", "scheduled warm", { cron: controller.cron, scheduledTime: controller.scheduledTime, ...summary });
+    const tickRecorded = runner instanceof PiggybackRunner && runner.reply?.ok === true;
+    log(config.LOG_LEVEL, "info", "scheduled warm", {
+      cron: controller.cron,
+      scheduledTime: controller.scheduledTime,
+      tickRecorded,
+      ...summary,
+    });
     ctx.waitUntil(stats.flush(redis));
     return;
   }

@@ -13,6 +13,7 @@ import type { AppEnv } from "./app-env";
 import { limitsOf } from "./http/limits";
 import { methodNotAllowed } from "./http/method-not-allowed";
 import { readJsonWithLimit } from "./http/read-body";
+import { redisRequired, requireRedis } from "./http/redis-required";
 import { parseOr400 } from "./http/validation";
 import { warmingOf } from "./http/warming";
 import { requireScope } from "./middleware/require-scope";
@@ -28,6 +29,7 @@ const RESERVED_FOR_REQUEST = 6;
  */
 export const warmPlans = new Hono<AppEnv>()
   .use(requireScope("manage"))
+  .use(requireRedis("Warm plans"))
   .get("/plans", async (c) => {
     const plans = await listPlans(warmRunner(c), c.get("tenant"));
     return c.json({ plans: plans.map(present) });
@@ -107,7 +109,7 @@ function warmRunner(c: Context<AppEnv>): RedisRunner {
 
 function warmTier(c: Context<AppEnv>): L2Backend["warm"] {
   const l2 = c.get("services").l2;
-  if (!l2) throw new ApiError(503, "store_unavailable", "Warm plans need Redis; this deployment runs memory-only");
+  if (!l2) throw redisRequired("Warm plans");
   return l2.warm;
 }
 

@@ -130,6 +130,9 @@ export const healthResponseSchema = z
       .nullable(),
     l1: z.object({ entries: z.number(), bytes: z.number(), budgetBytes: z.number() }),
     migration: l2MigrationSchema.nullable().meta({ description: "null unless L2_MIGRATION_PHASE is set" }),
+    off: z
+      .array(z.string())
+      .meta({ description: "What this deployment cannot do in its mode: empty with Redis; in memory-only mode, what needs Redis" }),
     version: z.string(),
   })
   .meta({ id: "Health" });

@@ -29,6 +29,7 @@ export type ErrorCode =
   | "rate_limited"
   | "origin_unavailable"
   | "store_unavailable"
+  | "redis_required"
   | "misconfigured"
   | "internal";
 

@@ -1,3 +1,4 @@
+import { OFF_WITHOUT_REDIS } from "../../shared/memory-only.ts";
 import type { StoreMode } from "./store-mode.ts";
 
 export interface BannerInputs {
@@ -15,6 +16,12 @@ export interface BannerInputs {
 export function renderBanner(inputs: BannerInputs): string {
   const token = inputs.demoToken ?? "<a tenant token>";
   const lines = ["", "edge-cache is running", `  URL          ${inputs.url}`, `  store        ${describeMode(inputs.mode)}`];
+  if (inputs.mode.kind === "memory") {
+    // Said up front, so nobody learns it from a 501.
+    OFF_WITHOUT_REDIS.forEach((feature, i) => {
+      lines.push(`  ${i === 0 ? "off         " : "            "} ${feature}`);
+    });
+  }
   if (inputs.local) {
     lines.push(`  gateway      ${inputs.local.gatewayUrl}`, `  redis        ${inputs.local.redisUrl} (throwaway, no persistence)`);
     if (inputs.local.next) {
@@ -26,6 +33,7 @@ export function renderBanner(inputs: BannerInputs): string {
   }
   lines.push(`  demo token   ${inputs.demoToken ?? "(not issued: see the error above)"}  (tenant "demo", scopes read write manage)`);
   lines.push(`  admin token  ${inputs.adminToken ?? "from ADMIN_TOKEN in .dev.vars"}`);
+  lines.push(`  API docs     ${inputs.url}/docs`);
   lines.push(
     "",
     "Try it:",

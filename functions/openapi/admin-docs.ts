@@ -7,6 +7,7 @@ import {
   tenantResponseSchema,
   tokenResponseSchema,
 } from "../../shared/api-schemas";
+import { diagnosticsResponseSchema } from "../../shared/diagnostics/diagnostics-report";
 import { reindexPageSchema, reindexRequestSchema } from "../../shared/reindex";
 import { tenantCreateSchema, tenantUpdateSchema } from "../../shared/tenants/tenant-record";
 import { tokenIssueSchema } from "../../shared/tenants/token-record";
@@ -94,6 +95,17 @@ export function adminOperations(): OperationDocs[] {
       summary: "A live move between two L2 databases: phase, backfill progress, this isolate's fallbacks and promotions",
       security: adminSecurity,
       responses: { 200: json(l2MigrationSchema, "Where the move stands (`phase: off` when none)"), ...errors(401) },
+    },
+    {
+      method: "get",
+      path: "/admin/diagnostics",
+      tags: ["admin"],
+      summary: "The server's clock, which secrets are set (never their values) and when each cron trigger last ran",
+      description:
+        "For deployment checks (`npm run doctor`). `scheduled` maps each cron expression that reached the scheduled handler to its " +
+        "latest tick (epoch ms); it is null in a memory-only deployment, which has nowhere to record ticks.",
+      security: adminSecurity,
+      responses: { 200: json(diagnosticsResponseSchema, "Diagnostics"), ...errors(401, 503) },
     },
     {
       method: "get",

@@ -143,7 +143,7 @@ export function cacheOperations(): OperationDocs[] {
       tags: ["cache"],
       summary: "A page of the tenant's live entries, as NDJSON",
       description:
-        'One line per entry: {"key","value","encoding":"utf8"|"base64","contentType","ttl","swr","tags"}. Follow `X-Next-Cursor` until it is absent. Needs Redis (409 in memory-only mode). Scope: manage.',
+        'One line per entry: {"key","value","encoding":"utf8"|"base64","contentType","ttl","swr","tags"}. Follow `X-Next-Cursor` until it is absent. Needs Redis (501 `redis_required` in memory-only mode). Scope: manage.',
       security: tenantSecurity,
       parameters: [
         { name: "cursor", in: "query", schema: { type: "string" } },
@@ -160,7 +160,7 @@ export function cacheOperations(): OperationDocs[] {
           headers: { "X-Next-Cursor": { description: "Where the next page starts; absent on the last page", schema: { type: "string" } } },
           content: { "application/x-ndjson": { schema: { type: "string" } } },
         },
-        ...errors(400, 401, 403, 409, 429, 503),
+        ...errors(400, 401, 403, 429, 501, 503),
       },
     },
     ...lifetimePolicyOperations(),

@@ -18,6 +18,7 @@ const errorCases: Record<number, string> = {
   413: "Over a size or count limit (`payload_too_large`)",
   415: "Body must be JSON (`unsupported_media_type`)",
   429: "Rate limited (`rate_limited`), with `Retry-After`; with `RateLimit-*` headers too when a tenant's or token's limit refused it, not when too many failed authentications from the client did",
+  501: "This deployment runs memory-only and the route needs Redis (`redis_required`): not retryable; configure Upstash",
   503: "Redis unavailable and nothing else can answer (`store_unavailable`), with `Retry-After`",
 };
 

@@ -19,7 +19,7 @@ export function warmOperations(): OperationDocs[] {
       tags: ["warm"],
       summary: "List the tenant's warm plans",
       security: tenantSecurity,
-      responses: { 200: ok("Plans"), ...errors(401, 403, 429, 503) },
+      responses: { 200: ok("Plans"), ...errors(401, 403, 429, 501, 503) },
     },
     {
       method: "put",
@@ -33,7 +33,7 @@ export function warmOperations(): OperationDocs[] {
       security: tenantSecurity,
       parameters: [planName],
       requestBody: { required: true, content: { "application/json": { schema: { type: "object" } } } },
-      responses: { 200: ok("Replaced"), 201: ok("Created"), ...errors(400, 401, 403, 409, 413, 415, 429, 503) },
+      responses: { 200: ok("Replaced"), 201: ok("Created"), ...errors(400, 401, 403, 409, 413, 415, 429, 501, 503) },
     },
     {
       method: "get",
@@ -42,7 +42,7 @@ export function warmOperations(): OperationDocs[] {
       summary: "Read a warm plan",
       security: tenantSecurity,
       parameters: [planName],
-      responses: { 200: ok("The plan"), ...errors(400, 401, 403, 404, 429, 503) },
+      responses: { 200: ok("The plan"), ...errors(400, 401, 403, 404, 429, 501, 503) },
     },
     {
       method: "delete",
@@ -51,7 +51,7 @@ export function warmOperations(): OperationDocs[] {
       summary: "Delete a warm plan (idempotent)",
       security: tenantSecurity,
       parameters: [planName],
-      responses: { 204: { description: "Deleted" }, ...errors(400, 401, 403, 429, 503) },
+      responses: { 204: { description: "Deleted" }, ...errors(400, 401, 403, 429, 501, 503) },
     },
     {
       method: "post",
@@ -60,7 +60,7 @@ export function warmOperations(): OperationDocs[] {
       summary: "Run a warm plan now, within one invocation's budget (an unfinished run is resumed by the next cron tick)",
       security: tenantSecurity,
       parameters: [planName],
-      responses: { 200: ok("The run's record"), ...errors(400, 401, 403, 404, 409, 429, 503) },
+      responses: { 200: ok("The run's record"), ...errors(400, 401, 403, 404, 409, 429, 501, 503) },
     },
     {
       method: "get",
@@ -69,7 +69,7 @@ export function warmOperations(): OperationDocs[] {
       summary: "Recent warm runs, newest first (the last 50 per plan)",
       security: tenantSecurity,
       parameters: [{ name: "plan", in: "query", schema: { type: "string" } }],
-      responses: { 200: ok("Runs"), ...errors(400, 401, 403, 429, 503) },
+      responses: { 200: ok("Runs"), ...errors(400, 401, 403, 429, 501, 503) },
     },
   ];
 }

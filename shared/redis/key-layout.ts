@@ -155,6 +155,9 @@ export const WARM_DUE_REDIS_KEY = "ecsys:warm-due";
 /** Sorted set: tenant → when refresh-ahead should next look at its hot keys (epoch ms). */
 export const REFRESH_DUE_REDIS_KEY = "ecsys:refresh-due";
 
+/** Hash: cron expression → when the scheduled handler last ran for it (epoch ms); a few fields at most (diagnostics/tick-record.ts). */
+export const CRON_TICKS_REDIS_KEY = "ecsys:cron-ticks";
+
 /**
  * Set of who allows one browser origin: `t:<tenant>` for a tenant's own list, `k:<tenant>:<token id>`
  * for a token's. A CORS preflight asks whether it exists: one lookup, however many tenants.

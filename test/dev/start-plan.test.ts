@@ -117,5 +117,15 @@ describe("npm start: banner", () => {
     expect(banner).toContain("curl -X PUT http://127.0.0.1:8787/v1/cache/hello -H 'Authorization: Bearer demo-token'");
     expect(banner).toContain("curl http://127.0.0.1:8787/v1/cache/hello -H 'Authorization: Bearer demo-token'");
     expect(banner).toContain("curl http://127.0.0.1:8787/health");
+    expect(banner).toContain("API docs     http://127.0.0.1:8787/docs");
+  });
+
+  it("lists what is off in memory-only mode, and nothing with Redis", () => {
+    const base = { url: "http://127.0.0.1:8787", demoToken: "demo-token", adminToken: undefined };
+    const memory = renderBanner({ ...base, mode: { kind: "memory", reason: "EDGE_CACHE_STORE=memory" } });
+    expect(memory).toMatch(/^ {2}off {10}warm plans and runs \(\/v1\/warm\/\*: 501 redis_required\)$/m);
+    expect(memory).toMatch(/^ {15}export \(\/v1\/export: 501 redis_required\)$/m);
+    const redis = renderBanner({ ...base, mode: { kind: "local-redis" } });
+    expect(redis).not.toMatch(/^ {2}off /m);
   });
 });

@@ -1,7 +1,10 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasRealUpstash, isSet, readDevVars } from "../../dev/start/dev-vars.ts";
+import { launchChromium } from "../helpers/node/chromium.ts";
 import {
   type Banner,
   killRun,
@@ -106,6 +109,70 @@ async function expectNothingListening(banner: Banner): Promise<void> {
   const ports = [banner.url, banner.gateway, banner.redis].filter((url) => url !== undefined).map(portOf);
   for (const port of ports) expect(await isListening(port), `port ${port}`).toBe(false);
 }
+
+/** The README's quick-start requests, as a reader pastes them: the block after "with the banner's demo token:". */
+function quickStartRequests(): string[] {
+  const readme = readFileSync(resolve(import.meta.dirname, "../../README.md"), "utf8");
+  const block = /with the\s+banner's demo token:\s+```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (!block) throw new Error('README: no quick-start request block after "with the banner\'s demo token:"');
+  return block.split("\n").filter((line) => line.startsWith("curl "));
+}
+
+describe("the README's quick start against npm start", () => {
+  it("runs its curl lines as written, with the banner's demo token: a write, its read and /health", async () => {
+    const { banner } = run("redis");
+    const lines = quickStartRequests();
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    const outputs = lines.map((line) =>
+      execFileSync(
+        "bash",
+        ["-c", `set -o pipefail; ${line.replaceAll("http://localhost:8787", banner.url)} --fail-with-body --silent --show-error`],
+        {
+          env: { ...process.env, TOKEN: banner.demoToken },
+          encoding: "utf8",
+        },
+      ),
+    );
+    expect(JSON.parse(outputs[0] as string)).toMatchObject({ stored: "redis" });
+    expect(outputs[1]).toBe("hello");
+    expect(JSON.parse(outputs[2] as string)).toMatchObject({ status: "ok", store: "redis" });
+  });
+});
+
+describe("npm start's API reference (/docs)", () => {
+  it("lists every operation, loaded from the Worker's own assets with the network to anything else blocked, under a strict CSP", async () => {
+    const { banner } = run("memory");
+    const document = (await (await fetch(`${banner.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const operations = Object.values(document.paths).flatMap((path) => Object.keys(path).filter((method) => method !== "parameters"));
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext();
+      const elsewhere: string[] = [];
+      await context.route("**/*", (route) => {
+        if (new URL(route.request().url()).origin === banner.url) return route.continue();
+        elsewhere.push(route.request().url());
+        return route.abort("blockedbyclient");
+      });
+      const page = await context.newPage();
+      const refused: string[] = [];
+      page.on("console", (message) => {
+        if (/Content Security Policy|Refused to/.test(message.text())) refused.push(message.text());
+      });
+      const response = await page.goto(`${banner.url}/docs`);
+      expect(response?.status()).toBe(200);
+      expect(response?.headers()["content-security-policy"]).toMatch(/^default-src 'none'; script-src 'self';/);
+      await page.waitForSelector(".opblock", { timeout: 20_000 });
+      const listed = await page.$$eval(".opblock", (blocks) => blocks.length);
+      const paths = await page.$$eval("[data-path]", (elements) => elements.map((element) => element.getAttribute("data-path")));
+      expect(listed).toBe(operations.length);
+      expect(paths).toContain("/v1/cache/{key}");
+      expect(elsewhere).toEqual([]);
+      expect(refused).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
 
 describe("npm run admin against npm start", () => {
   const tenant = `e2e-${Date.now().toString(36)}`;

@@ -169,13 +169,6 @@ describe("GET /v1/export", () => {
     expect(res.status).toBe(405);
     expect(res.headers.get("Allow")).toBe("GET");
   });
-
-  it("answers 409 conflict in memory-only mode, where there is no Redis to export", async () => {
-    const app = await testApp({ tenants: 1, memoryOnly: true });
-    const res = await app.as(app.tenants[0]!, "/v1/export");
-    expect(res.status).toBe(409);
-    expect(await res.json()).toMatchObject({ error: { code: "conflict", message: expect.stringMatching(/memory-only/) } });
-  });
 });
 
 /**

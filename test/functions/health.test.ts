@@ -13,13 +13,16 @@ describe("GET /health", () => {
       redis: { reachable: true, latencyMs: expect.any(Number), circuit: "closed" },
       l1: { entries: expect.any(Number), bytes: expect.any(Number), budgetBytes: 33554432 },
       migration: null,
+      off: [],
       version: expect.any(String),
     });
   });
 
-  it("says memory when no Redis is configured", async () => {
+  it("says memory when no Redis is configured, and lists what is off without it", async () => {
     const res = await (await testApp({ memoryOnly: true })).request("/health");
-    expect(await res.json()).toMatchObject({ status: "ok", store: "memory", redis: null });
+    const body = (await res.json()) as { off: string[] };
+    expect(body).toMatchObject({ status: "ok", store: "memory", redis: null });
+    expect(body.off).toEqual(expect.arrayContaining([expect.stringMatching(/^warm plans/), expect.stringMatching(/^export/)]));
   });
 
   it("needs no token", async () => {

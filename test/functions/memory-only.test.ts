@@ -42,4 +42,26 @@ describe("memory-only mode (no Redis configured)", () => {
     expect((await app.as(alice!, cachePath("u"))).status).toBe(404);
     expect(await (await app.as(bob!, cachePath("u"))).text()).toBe("bob");
   });
+
+  it("answers every route that needs Redis with one non-retryable 501 redis_required, after authentication", async () => {
+    const app = await testApp({ memoryOnly: true });
+    const [alice] = app.tenants;
+    const json = { "Content-Type": "application/json" };
+    const plan = JSON.stringify({ schedule: "1h", targets: [{ key: "k", url: "https://example.com/k" }] });
+    const calls: [string, RequestInit][] = [
+      ["/v1/warm/plans", {}],
+      ["/v1/warm/plans/p", { method: "PUT", headers: json, body: plan }],
+      ["/v1/warm/plans/p", {}],
+      ["/v1/warm/plans/p/run", { method: "POST" }],
+      ["/v1/warm/runs", {}],
+      ["/v1/export", {}],
+    ];
+    for (const [path, init] of calls) {
+      const res = await app.as(alice!, path, init);
+      expect(res.status, path).toBe(501);
+      expect(res.headers.get("Retry-After"), path).toBeNull();
+      expect(await res.json(), path).toMatchObject({ error: { code: "redis_required", message: expect.stringMatching(/memory-only/) } });
+    }
+    expect((await app.request("/v1/warm/plans")).status).toBe(401);
+  });
 });
