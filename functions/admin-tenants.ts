@@ -11,6 +11,7 @@ import {
   tenantIdSchema,
   tenantUpdateSchema,
 } from "../shared/tenants/tenant-record";
+import { deleteTenant } from "./admin-tenant-delete";
 import type { AppEnv } from "./app-env";
 import { methodNotAllowed } from "./http/method-not-allowed";
 import { readJsonWithLimit } from "./http/read-body";
@@ -19,15 +20,23 @@ import { parseOr400 } from "./http/validation";
 const BODY_LIMIT = 64 * 1024;
 
 /**
- * /admin/tenants: create, list, read, update and disable tenants (ADMIN_TOKEN only). Each change
- * updates the CORS origin index with the record (registry.ts); a disable or enable also updates
- * the tenant's tokens' entries in it, in O(its tokens).
+ * /admin/tenants: create, list, read, update, disable and delete tenants (ADMIN_TOKEN only). Each
+ * change updates the CORS origin index with the record (registry.ts); a disable or enable also
+ * updates the tenant's tokens' entries in it, in O(its tokens). Deletion: admin-tenant-delete.ts.
  */
 export const adminTenants = new Hono<AppEnv>()
   .post("/", async (c) => {
     const input = parseOr400(tenantCreateSchema, await readJsonWithLimit(c.req.raw, BODY_LIMIT), "invalid_body");
     const record = newTenantRecord(input, new Date());
-    if (!(await c.get("services").tenants.createTenant(record))) throw new ApiError(409, "conflict", "A tenant with this id exists");
+    const outcome = await c.get("services").tenants.createTenant(record);
+    if (outcome === "exists") throw new ApiError(409, "conflict", "A tenant with this id exists");
+    if (outcome === "purging") {
+      throw new ApiError(
+        409,
+        "conflict",
+        `A deleted tenant with this id is still being purged: repeat DELETE /admin/tenants/${record.id} until "done": true (npm run admin -- tenant delete ${record.id}), then create it`,
+      );
+    }
     return c.json(record, 201);
   })
   .get("/", async (c) => c.json({ tenants: await c.get("services").tenants.listTenants() }))
@@ -47,7 +56,8 @@ export const adminTenants = new Hono<AppEnv>()
     if (!record) throw notFound();
     return c.json(record);
   })
-  .all("/:id", methodNotAllowed("GET, PATCH"))
+  .delete("/:id", deleteTenant)
+  .all("/:id", methodNotAllowed("GET, PATCH, DELETE"))
   // What a tool writing for the tenant must fit (value size, lifetimes, batch size and body).
   .get("/:id/limits", async (c) => {
     const record = await tenantOr404(c.get("services").tenants, c.req.param("id"));

@@ -9,6 +9,7 @@ import {
 } from "../../shared/api-schemas";
 import { diagnosticsResponseSchema } from "../../shared/diagnostics/diagnostics-report";
 import { reindexPageSchema, reindexRequestSchema } from "../../shared/reindex";
+import { tenantDeletionPageSchema } from "../../shared/tenants/tenant-deletion";
 import { tenantCreateSchema, tenantUpdateSchema } from "../../shared/tenants/tenant-record";
 import { tokenIssueSchema } from "../../shared/tenants/token-record";
 import type { OperationDocs, ParameterDocs } from "./operation";
@@ -79,6 +80,31 @@ export function adminOperations(): OperationDocs[] {
       requestBody: jsonBody(tenantUpdateSchema),
       parameters: [tenantId],
       responses: { 200: json(tenantResponseSchema, "Updated"), ...errors(400, 401, 404, 413, 415) },
+    },
+    {
+      method: "delete",
+      path: "/admin/tenants/{id}",
+      tags: ["admin"],
+      summary: "Delete a tenant and, page by page, every key it has",
+      description:
+        "The first call removes the tenant's record, its tokens and its origins from the CORS index in one step, and hides its " +
+        "entries: no token of it authenticates and no preflight passes for it, in every isolate within TOKEN_CACHE_SECONDS. " +
+        "Each call then sweeps one page of the tenant's keys (entries, meta, stats, storage use, warm plans and runs). Repeat " +
+        "with each answer's `cursor` until `done` is true; when an answer has `retryAfterMs`, wait that long first. Until done, " +
+        "the id cannot be created again (409). Memory-only: done in the first call. An id with no tenant and no purge: 404, so " +
+        "a DELETE repeated after done is 404 too.",
+      security: adminSecurity,
+      parameters: [
+        tenantId,
+        { name: "cursor", in: "query", description: "From the previous answer; absent on the first call", schema: { type: "string" } },
+        {
+          name: "count",
+          in: "query",
+          description: "Keys a page gathers before deleting them (1-1000, default 500)",
+          schema: { type: "integer", minimum: 1, maximum: 1000 },
+        },
+      ],
+      responses: { 200: json(tenantDeletionPageSchema, "One page done"), ...errors(400, 401, 404, 409, 503) },
     },
     {
       method: "get",

@@ -72,6 +72,20 @@ export function entryPattern(tenant: TenantId): string {
   return `${tenantRoot(tenant)}e:*`;
 }
 
+/**
+ * SCAN MATCH pattern for every key of one tenant's own space (entries, meta, stats, warm state):
+ * what deleting the tenant sweeps. Tenant ids hold no glob characters and no `:`, so `ec:acme:*`
+ * never matches a key of `acme2` or of any other tenant.
+ */
+export function tenantKeysPattern(tenant: TenantId): string {
+  return `${tenantRoot(tenant)}*`;
+}
+
+/** Whether a Redis key is in one tenant's own space (`ec:<tenant>:…`). */
+export function isTenantRedisKey(tenant: TenantId, redisKey: string): boolean {
+  return redisKey.startsWith(tenantRoot(tenant));
+}
+
 /** Inverse of entryRedisKey; undefined for any Redis key that is not an entry key. */
 export function parseEntryRedisKey(redisKey: string): EntryKey | undefined {
   const match = /^ec:([^:]+):e:/.exec(redisKey);
@@ -142,6 +156,12 @@ export const TOKENS_REDIS_KEY = "ecsys:tokens";
 export function tenantTokensRedisKey(tenant: TenantId): string {
   return `ecsys:tenant-tokens:${tenant}`;
 }
+
+/**
+ * Hash: tenant id → JSON of an unfinished purge of a deleted tenant's keys (tenants/tenant-purge.ts).
+ * While a tenant's id is here it cannot be created again.
+ */
+export const TENANT_PURGES_REDIS_KEY = "ecsys:tenant-purges";
 
 /** Prefix of the rate limiter's own keys (it appends `:<identifier>:…`). */
 export const RATE_LIMIT_REDIS_PREFIX = "ecsys:rl";

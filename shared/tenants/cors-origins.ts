@@ -49,6 +49,14 @@ export class CorsOrigins {
     return undefined;
   }
 
+  /** Drops cached answers for origins whose index just changed here, so the next preflight asks again. */
+  forget(origins: readonly string[]): void {
+    for (const origin of origins) {
+      this.#allowed.delete(origin);
+      this.#refused.delete(origin);
+    }
+  }
+
   /** Whether the origin is allowed; asks the registry unless a fresh answer is cached. */
   async isAllowed(origin: string): Promise<boolean> {
     const cached = this.cachedAnswer(origin);

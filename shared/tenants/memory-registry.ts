@@ -1,6 +1,6 @@
 import type { TenantId } from "../cache/keys";
-import { type OriginIndexChanges, tenantIndexChanges, tokenIndexChanges } from "./origin-index";
-import type { OriginReindexPage, TenantRegistry } from "./registry";
+import { type OriginIndexChanges, tenantIndexChanges, tenantMemberships, tokenIndexChanges } from "./origin-index";
+import type { CreateTenantOutcome, DeletedTenant, OriginReindexPage, TenantRegistry } from "./registry";
 import type { TenantRecord } from "./tenant-record";
 import type { TokenRecord } from "./token-record";
 
@@ -14,11 +14,11 @@ export class MemoryTenantRegistry implements TenantRegistry {
   readonly #tokens = new Map<string, TokenRecord>();
   readonly #origins = new Map<string, Set<string>>();
 
-  async createTenant(record: TenantRecord): Promise<boolean> {
-    if (this.#tenants.has(record.id)) return false;
+  async createTenant(record: TenantRecord): Promise<CreateTenantOutcome> {
+    if (this.#tenants.has(record.id)) return "exists";
     this.#tenants.set(record.id, structuredClone(record));
     this.#apply(tenantIndexChanges(undefined, record));
-    return true;
+    return "created";
   }
 
   async getTenant(id: TenantId): Promise<TenantRecord | undefined> {
@@ -39,9 +39,32 @@ export class MemoryTenantRegistry implements TenantRegistry {
     return next;
   }
 
-  async putToken(digest: string, record: TokenRecord): Promise<void> {
+  async putToken(digest: string, record: TokenRecord): Promise<boolean> {
+    const tenant = this.#tenants.get(record.tenant);
+    if (!tenant) return false;
     this.#tokens.set(digest, structuredClone(record));
-    this.#apply(tokenIndexChanges(record, this.#tenants.get(record.tenant)?.status === "active"));
+    this.#apply(tokenIndexChanges(record, tenant.status === "active"));
+    return true;
+  }
+
+  /**
+   * Everything of the tenant this registry holds goes at once. Its entries live in the isolate's
+   * memory store, which the caller clears; with no data keys elsewhere there is nothing to purge
+   * later: no purge is recorded, and the id can be created again at once.
+   */
+  async deleteTenant(id: TenantId): Promise<DeletedTenant | undefined> {
+    const record = this.#tenants.get(id);
+    if (!record) return undefined;
+    const tokens = this.#tokensOf(id);
+    const memberships = tenantMemberships(record, tokens);
+    this.#tenants.delete(id);
+    for (const { digest } of tokens) this.#tokens.delete(digest);
+    this.#apply({ add: [], remove: memberships });
+    return {
+      record: structuredClone(record),
+      digests: tokens.map(({ digest }) => digest),
+      origins: [...new Set(memberships.map(({ origin }) => origin))],
+    };
   }
 
   async resolveToken(digest: string) {

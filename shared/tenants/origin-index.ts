@@ -60,3 +60,16 @@ export function tokenIndexChanges(record: TokenRecord, tenantActive: boolean, di
   const memberships = (record.allowedOrigins ?? []).map((origin) => ({ origin, member, ...(digest ? { digest } : {}) }));
   return tenantActive && !record.revokedAt ? { add: memberships, remove: [] } : { add: [], remove: memberships };
 }
+
+/**
+ * Every membership a tenant and its tokens can hold, whatever their status: what deleting the
+ * tenant removes. Removing one that is not there changes nothing.
+ */
+export function tenantMemberships(record: TenantRecord, tokens: readonly { record: TokenRecord }[]): OriginMembership[] {
+  const member = tenantMember(record.id);
+  const own = record.allowedOrigins.map((origin) => ({ origin, member }));
+  const ofTokens = tokens.flatMap(({ record: token }) =>
+    (token.allowedOrigins ?? []).map((origin) => ({ origin, member: tokenMember(token) })),
+  );
+  return [...own, ...ofTokens];
+}

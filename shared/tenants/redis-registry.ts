@@ -2,10 +2,25 @@ import type { TenantId } from "../cache/keys";
 import { corsOriginRedisKey, TENANTS_REDIS_KEY, TOKENS_REDIS_KEY } from "../redis/key-layout";
 import type { RedisRunner } from "../redis/redis-client";
 import { runCalls, type ScriptCall } from "../redis/script-runner";
-import { tenantIndexChanges } from "./origin-index";
+import { tenantIndexChanges, tenantMemberships } from "./origin-index";
 import { reindexOriginPage } from "./redis-origin-reindex";
-import { type OriginReindexPage, TenantChangedError, type TenantRegistry } from "./registry";
-import { createTenantCall, expectOk, listTokensCall, parseTokenList, putTenantCall, putTokenCall } from "./registry-calls";
+import {
+  type CreateTenantOutcome,
+  type DeletedTenant,
+  type OriginReindexPage,
+  TenantChangedError,
+  type TenantPurge,
+  type TenantRegistry,
+} from "./registry";
+import {
+  createTenantCall,
+  deleteTenantCall,
+  expectOk,
+  listTokensCall,
+  parseTokenList,
+  putTenantCall,
+  putTokenCall,
+} from "./registry-calls";
 import { originAllowedScript, resolveTokenScript } from "./registry-scripts";
 import type { TenantRecord } from "./tenant-record";
 import type { TokenRecord } from "./token-record";
@@ -24,8 +39,9 @@ export class RedisTenantRegistry implements TenantRegistry {
     this.#maxAttempts = options.maxAttempts ?? 5;
   }
 
-  async createTenant(record: TenantRecord): Promise<boolean> {
-    return Number(await this.#call(createTenantCall(record))) === 1;
+  async createTenant(record: TenantRecord): Promise<CreateTenantOutcome> {
+    const answer = Number(await this.#call(createTenantCall(record)));
+    return answer === 1 ? "created" : answer === 2 ? "purging" : "exists";
   }
 
   async getTenant(id: TenantId): Promise<TenantRecord | undefined> {
@@ -42,8 +58,25 @@ export class RedisTenantRegistry implements TenantRegistry {
     return this.#writeTenant(id, change, { rebuild: false });
   }
 
-  async putToken(digest: string, record: TokenRecord): Promise<void> {
-    await this.#call(putTokenCall(digest, record));
+  async putToken(digest: string, record: TokenRecord): Promise<boolean> {
+    return Number(await this.#call(putTokenCall(digest, record))) === 1;
+  }
+
+  /** Read, then delete only if unchanged (deleteTenantScript), as #writeTenant writes. */
+  async deleteTenant(id: TenantId, purge: TenantPurge): Promise<DeletedTenant | undefined> {
+    for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
+      const readJson = await this.#readTenant(id);
+      if (readJson === undefined) return undefined;
+      const record = JSON.parse(readJson) as TenantRecord;
+      const tokens = await this.listTokens(id);
+      const memberships = tenantMemberships(record, tokens);
+      const deleted = await this.#call(deleteTenantCall({ tenant: id, readJson, tokenCount: tokens.length, memberships, purge }));
+      if (Number(deleted) === 1) {
+        const origins = [...new Set(memberships.map(({ origin }) => origin))];
+        return { record, digests: tokens.map(({ digest }) => digest), origins };
+      }
+    }
+    throw new TenantChangedError(id);
   }
 
   async resolveToken(digest: string) {

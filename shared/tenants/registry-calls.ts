@@ -1,10 +1,21 @@
 import type { TenantId } from "../cache/keys";
 import { StoreUnavailableError } from "../cache/store";
-import { corsOriginRedisKey, TENANTS_REDIS_KEY, TOKENS_REDIS_KEY, tenantTokensRedisKey } from "../redis/key-layout";
+import {
+  corsOriginRedisKey,
+  metaRedisKey,
+  REFRESH_DUE_REDIS_KEY,
+  TENANT_PURGES_REDIS_KEY,
+  TENANTS_REDIS_KEY,
+  TOKENS_REDIS_KEY,
+  tenantTokensRedisKey,
+  WARM_DUE_REDIS_KEY,
+  WARM_TENANTS_REDIS_KEY,
+} from "../redis/key-layout";
 import type { RedisReply } from "../redis/redis-client";
 import type { ScriptCall } from "../redis/script-runner";
-import { type OriginIndexChanges, tenantMember, tokenMember } from "./origin-index";
-import { createTenantScript, listTokensScript, putTenantScript, putTokenScript } from "./registry-scripts";
+import { type OriginIndexChanges, type OriginMembership, tenantMember, tokenMember } from "./origin-index";
+import type { TenantPurge } from "./registry";
+import { createTenantScript, deleteTenantScript, listTokensScript, putTenantScript, putTokenScript } from "./registry-scripts";
 import type { TenantRecord } from "./tenant-record";
 import type { TokenRecord } from "./token-record";
 
@@ -13,7 +24,11 @@ import type { TokenRecord } from "./token-record";
 export function createTenantCall(record: TenantRecord): ScriptCall {
   return {
     script: createTenantScript,
-    keys: [TENANTS_REDIS_KEY, ...(record.status === "active" ? [...new Set(record.allowedOrigins)].map(corsOriginRedisKey) : [])],
+    keys: [
+      TENANTS_REDIS_KEY,
+      TENANT_PURGES_REDIS_KEY,
+      ...(record.status === "active" ? [...new Set(record.allowedOrigins)].map(corsOriginRedisKey) : []),
+    ],
     args: [record.id, JSON.stringify(record), tenantMember(record.id)],
   };
 }
@@ -45,6 +60,42 @@ export function putTenantCall(write: TenantWrite): ScriptCall {
   for (const { origin, member } of write.changes.remove) args.push("-", keyIndex(origin), member, "");
   for (const { origin, member, digest } of write.changes.add) args.push("+", keyIndex(origin), member, digest ?? "");
   return { script: putTenantScript, keys, args };
+}
+
+export interface TenantDelete {
+  tenant: TenantId;
+  /** The stored JSON exactly as read: the script deletes only while it is still the same. */
+  readJson: string;
+  /** How many tokens the caller read, whose memberships are among `memberships`. */
+  tokenCount: number;
+  memberships: readonly OriginMembership[];
+  /** Recorded for the sweep; its start is also the clear watermark's time (`clearAt`). */
+  purge: TenantPurge;
+}
+
+export function deleteTenantCall(write: TenantDelete): ScriptCall {
+  const keys = [
+    TENANTS_REDIS_KEY,
+    TOKENS_REDIS_KEY,
+    tenantTokensRedisKey(write.tenant),
+    TENANT_PURGES_REDIS_KEY,
+    metaRedisKey(write.tenant),
+    WARM_DUE_REDIS_KEY,
+    REFRESH_DUE_REDIS_KEY,
+    WARM_TENANTS_REDIS_KEY,
+  ];
+  const keyIndexes = new Map<string, number>();
+  const args = [write.tenant, write.readJson, String(write.tokenCount), JSON.stringify(write.purge), String(write.purge.startedAt)];
+  for (const { origin, member } of write.memberships) {
+    let index = keyIndexes.get(origin);
+    if (index === undefined) {
+      // Lua's KEYS are 1-based: after a push, the length is the new key's index.
+      index = keys.push(corsOriginRedisKey(origin));
+      keyIndexes.set(origin, index);
+    }
+    args.push(String(index), member);
+  }
+  return { script: deleteTenantScript, keys, args };
 }
 
 export function putTokenCall(digest: string, record: TokenRecord): ScriptCall {

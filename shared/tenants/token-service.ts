@@ -1,4 +1,5 @@
 import type { TenantId } from "../cache/keys";
+import { ApiError } from "../errors";
 import { LruMap } from "../lru-map";
 import type { TenantRegistry } from "./registry";
 import type { TenantRecord } from "./tenant-record";
@@ -46,7 +47,8 @@ export class TokenService {
       ...(input.expiresInSeconds ? { expiresAt: new Date(now + input.expiresInSeconds * 1000).toISOString() } : {}),
     };
     const digest = await this.#digester.digest(token);
-    await this.#registry.putToken(digest, record);
+    // The tenant was deleted after the caller found it: the token was not stored.
+    if (!(await this.#registry.putToken(digest, record))) throw new ApiError(404, "not_found", "No such tenant");
     this.#lookups.forget(digest);
     return { token, record };
   }
@@ -88,9 +90,15 @@ export class TokenService {
     const found = (await this.#registry.listTokens(tenant)).find(({ record }) => record.id === tokenId);
     if (!found) return undefined;
     const revoked = { ...found.record, revokedAt: found.record.revokedAt ?? new Date(this.#now()).toISOString() };
-    await this.#registry.putToken(found.digest, revoked);
+    const stored = await this.#registry.putToken(found.digest, revoked);
     this.#lookups.forget(found.digest);
-    return revoked;
+    // Not stored: the tenant was deleted meanwhile, and the token with it.
+    return stored ? revoked : undefined;
+  }
+
+  /** Drops this isolate's cached lookups of tokens just removed, so they fail here at once. */
+  forget(digests: readonly string[]): void {
+    for (const digest of digests) this.#lookups.forget(digest);
   }
 
   /** A new token with the same settings; the old one is revoked at once. */

@@ -46,6 +46,7 @@ describe("the OpenAPI document", () => {
         "GET /admin/tenants",
         "GET /admin/tenants/{id}",
         "PATCH /admin/tenants/{id}",
+        "DELETE /admin/tenants/{id}",
         "GET /admin/tenants/{id}/limits",
         "GET /admin/limits",
         "GET /admin/l2-migration",

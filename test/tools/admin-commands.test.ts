@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { AdminClient } from "../../tools/admin/admin-client.ts";
+import { AdminApiError, type AdminClient, type TenantDeletionPage } from "../../tools/admin/admin-client.ts";
 import { parseCommand, USAGE, UsageError } from "../../tools/admin/commands.ts";
 
 type Call = [method: keyof AdminClient, ...args: unknown[]];
 
 /**
  * An AdminClient that records each call, so a command's effect is its calls. It answers nothing,
- * except reindex: a rebuild of `pages` pages, each cursor the page number, "0" on the last.
+ * except reindex: a rebuild of `pages` pages, each cursor the page number, "0" on the last; and
+ * deleteTenant: the `deletion` pages in turn (an Error among them is thrown instead).
  */
-function recordingClient(pages = 1): { client: AdminClient; calls: Call[] } {
+function recordingClient(pages = 1, deletion: (TenantDeletionPage | Error)[] = []): { client: AdminClient; calls: Call[] } {
   const calls: Call[] = [];
   const record =
     (method: keyof AdminClient) =>
@@ -22,6 +23,13 @@ function recordingClient(pages = 1): { client: AdminClient; calls: Call[] } {
     const done = page === pages;
     return { index, cursor: done ? "0" : String(page), done, tenants: 100, ...(index === "cors" ? { tokens: 3 } : { plans: 2 }) };
   };
+  const deleteTenant: AdminClient["deleteTenant"] = async (id, cursor) => {
+    calls.push(["deleteTenant", id, cursor]);
+    const page = deletion.shift();
+    if (!page) throw new Error("no more deletion pages scripted");
+    if (page instanceof Error) throw page;
+    return page;
+  };
   const client: AdminClient = {
     createTenant: record("createTenant"),
     listTenants: record("listTenants"),
@@ -33,6 +41,7 @@ function recordingClient(pages = 1): { client: AdminClient; calls: Call[] } {
     rotateToken: record("rotateToken"),
     tenantLimits: record("tenantLimits"),
     deploymentLimits: record("deploymentLimits"),
+    deleteTenant,
     reindex,
   };
   return { client, calls };
@@ -169,6 +178,50 @@ describe("npm run admin: reindex", () => {
   });
 });
 
+describe("npm run admin: tenant delete", () => {
+  const page = (keysDeleted: number, cursor: string, more: Partial<TenantDeletionPage> = {}): TenantDeletionPage => ({
+    deleted: true,
+    done: false,
+    cursor,
+    keysDeleted,
+    ...more,
+  });
+
+  it("deletes, then follows the purge's cursors to done, waiting when told to, and sums up", async () => {
+    const { client, calls } = recordingClient(1, [
+      page(500, "1700000000000-0-17"),
+      page(20, "0", { retryAfterMs: 30 }),
+      page(3, "0", { done: true }),
+    ]);
+    const lines: string[] = [];
+    const started = Date.now();
+    const result = await parseCommand(["tenant", "delete", "acme"]).run(client, (line) => lines.push(line));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+    expect(calls).toEqual([
+      ["deleteTenant", "acme", undefined],
+      ["deleteTenant", "acme", "1700000000000-0-17"],
+      ["deleteTenant", "acme", "0"],
+    ]);
+    expect(result).toEqual({ deleted: { tenant: "acme", pages: 3, keysDeleted: 523 } });
+    expect(lines).toEqual([
+      "acme: page 1, 500 keys deleted…",
+      "acme: page 2, 520 keys deleted…",
+      "acme: waiting 1 s until no isolate can still write for it…",
+      "acme: page 3, 523 keys deleted, done",
+    ]);
+  });
+
+  it("takes a 404 past the first page as the purge finished by someone else, and reports one on the first page", async () => {
+    const gone = new AdminApiError(404, "not_found", "No such tenant");
+    const finished = recordingClient(1, [page(1, "1700000000000-0-5"), gone]);
+    expect(await parseCommand(["tenant", "delete", "acme"]).run(finished.client)).toEqual({
+      deleted: { tenant: "acme", pages: 1, keysDeleted: 1 },
+    });
+    const unknown = recordingClient(1, [gone]);
+    await expect(parseCommand(["tenant", "delete", "nope"]).run(unknown.client)).rejects.toBe(gone);
+  });
+});
+
 describe("npm run admin: help", () => {
   it.each([[[]], [["--help"]], [["-h"]], [["tenant", "create", "acme", "--help"]], [["token", "revoke", "acme", "tok-1", "-h"]]])(
     "%j prints the usage and calls nothing",
@@ -184,7 +237,8 @@ describe("npm run admin: help", () => {
 
 describe("npm run admin: usage errors, before any call", () => {
   it.each([
-    [["tenant", "delete", "acme"], /unknown command 'tenant delete'/],
+    [["tenant", "delete"], /missing tenant id/],
+    [["tenant", "delete", "acme", "corp"], /unexpected argument 'corp'/],
     [["tenants", "list"], /unknown command 'tenants list'/],
     [["tenant"], /unknown command 'tenant'/],
     [["tenant", "create"], /missing tenant id/],

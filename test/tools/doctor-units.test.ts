@@ -184,12 +184,20 @@ describe("doctor: arguments", () => {
 });
 
 describe("doctor: round trip cleanup", () => {
+  /** The purge as a deployment answers it: one page that asks for a wait, then done. */
+  const PURGE: Answer[] = [
+    answer({ status: 200, json: { deleted: true, done: false, cursor: "0", keysDeleted: 3, retryAfterMs: 7500 } }),
+    answer({ status: 200, json: { deleted: true, done: true, cursor: "0", keysDeleted: 1 } }),
+  ];
+
   /**
    * A deployment that answers the round trip's calls as scripted, recording them: the way to make
    * one step fail on purpose. `failing` names the call (`METHOD path`) that goes wrong, and how.
+   * Deletes of the tenant are answered from `purge`, in turn.
    */
-  function scriptedDeployment(failing: string, how: "500" | "no answer") {
+  function scriptedDeployment(failing: string, how: "500" | "no answer", purge: Answer[] = [...PURGE]) {
     const calls: string[] = [];
+    let stored = "";
     const client: DeploymentClient = {
       baseUrl: "http://deployment.test",
       async call(path: string, options: CallOptions = {}) {
@@ -201,37 +209,99 @@ describe("doctor: round trip cleanup", () => {
         }
         if (call === "POST /admin/tenants") return answer({ status: 201 });
         if (call === "POST /admin/tenants/doctor-x/tokens") return answer({ status: 201, json: { token: "ec_t", id: "tok1" } });
-        if (call.startsWith("PUT ")) return answer({ status: 201 });
-        if (call.startsWith("GET ")) return answer({ status: 200, text: "unused" });
-        if (call === "PATCH /admin/tenants/doctor-x") return answer({ status: 200 });
+        if (call.startsWith("DELETE /admin/tenants/doctor-x")) return purge.shift() ?? answer({ status: 404 });
+        if (call.startsWith("PUT ")) {
+          stored = String(options.body);
+          return answer({ status: 201 });
+        }
+        if (call.startsWith("GET ")) return answer({ status: 200, text: stored });
         return answer({ status: 204 });
       },
     };
     return { client, calls };
   }
-  const CLEANUP = ["DELETE /v1/cache", "DELETE /admin/tenants/doctor-x/tokens/tok1", "PATCH /admin/tenants/doctor-x"];
+  const CLEANUP = ["DELETE /admin/tenants/doctor-x", "DELETE /admin/tenants/doctor-x?cursor=0"];
 
-  it.each(["500", "no answer"] as const)("takes the tenant apart when the PUT fails (%s), and fails the check", async (how) => {
-    const { client, calls } = scriptedDeployment("PUT /v1/cache/doctor-probe?ttl=60", how);
-    const result = await roundTripCheck(client, factsWith({ kind: "not-asked" }), "admin-token");
-    expect(result).toMatchObject({
-      status: "fail",
-      summary: expect.stringMatching(/PUT: .*cleanup: entries cleared, token revoked, tenant disabled$/),
-    });
-    expect(calls.slice(-3)).toEqual(CLEANUP);
-    expect(calls.filter((call) => call.startsWith("GET "))).toEqual([]);
+  it.each(["500", "no answer"] as const)(
+    "deletes the tenant to the end of its purge when the PUT fails (%s), and fails the check",
+    async (how) => {
+      const { client, calls } = scriptedDeployment("PUT /v1/cache/doctor-probe?ttl=60", how);
+      const waits: number[] = [];
+      const result = await roundTripCheck(client, factsWith({ kind: "not-asked" }), "admin-token", {
+        sleep: async (ms) => waits.push(ms),
+      });
+      expect(result).toMatchObject({ status: "fail", summary: expect.stringMatching(/PUT: .*cleanup: tenant removed$/) });
+      expect(calls.slice(-2)).toEqual(CLEANUP);
+      expect(waits).toEqual([7500]);
+      expect(calls.filter((call) => call.startsWith("GET "))).toEqual([]);
+    },
+  );
+
+  it("says tenant removed after a round trip that passed", async () => {
+    const { client, calls } = scriptedDeployment("none", "500");
+    const result = await roundTripCheck(client, factsWith({ kind: "not-asked" }), "admin-token", { sleep: async () => {} });
+    expect(result).toMatchObject({ status: "ok", summary: expect.stringMatching(/DELETE 204 in \d+ ms; cleanup: tenant removed$/) });
+    expect(calls.slice(-2)).toEqual(CLEANUP);
   });
 
-  it("disables a tenant whose token could not be issued, and says how to finish a cleanup that failed", async () => {
+  it("deletes a tenant whose token could not be issued, and gives the admin command when the delete fails", async () => {
     const { client, calls } = scriptedDeployment("POST /admin/tenants/doctor-x/tokens", "500");
     const failingCleanup: DeploymentClient = {
       ...client,
-      call: (path, options) =>
-        options?.method === "PATCH" ? Promise.reject(new UnreachableError(path, "gone")) : client.call(path, options),
+      call: (path, options) => {
+        if (options?.method !== "DELETE") return client.call(path, options);
+        calls.push(`DELETE ${path.replace(/doctor-[0-9a-f]+/, "doctor-x")}`);
+        return Promise.reject(new UnreachableError(path, "gone"));
+      },
     };
     const result = await roundTripCheck(failingCleanup, factsWith({ kind: "not-asked" }), "admin-token");
     expect(result.status).toBe("fail");
-    expect(calls).toEqual(["POST /admin/tenants", "POST /admin/tenants/doctor-x/tokens"]);
-    expect(result.problems.at(-1)?.fix).toMatch(/^`npm run admin -- tenant disable doctor-[0-9a-f]+`$/);
+    expect(calls).toEqual(["POST /admin/tenants", "POST /admin/tenants/doctor-x/tokens", "DELETE /admin/tenants/doctor-x"]);
+    expect(result.problems.at(-1)).toEqual({
+      message: expect.stringMatching(/^cleanup of doctor-[0-9a-f]+: tenant delete failed \(gone\)$/),
+      fix: expect.stringMatching(/^`npm run admin -- tenant delete doctor-[0-9a-f]+`$/),
+    });
+  });
+
+  it("leaves a purge that would keep it waiting too long to the admin command, and warns", async () => {
+    const { client } = scriptedDeployment("none", "500");
+    const result = await roundTripCheck(client, factsWith({ kind: "not-asked" }), "admin-token", {
+      sleep: async () => {},
+      maxWaitMs: 5000,
+    });
+    expect(result.status).toBe("warn");
+    expect(result.summary).toMatch(/cleanup: tenant deleted$/);
+    expect(result.problems).toEqual([
+      {
+        message: expect.stringMatching(/^cleanup of doctor-[0-9a-f]+: its keys are not all removed yet \(its purge can end in 8 s\)$/),
+        fix: expect.stringMatching(/^`npm run admin -- tenant delete doctor-[0-9a-f]+`$/),
+      },
+    ]);
+  });
+
+  it("says the tenant is deleted when only a later page of its purge failed, and how to finish it", async () => {
+    const unavailable = answer({ status: 503, json: { error: { code: "store_unavailable", message: "x" } } });
+    const { client } = scriptedDeployment("none", "500", [PURGE[0] as Answer, unavailable]);
+    const result = await roundTripCheck(client, factsWith({ kind: "not-asked" }), "admin-token", { sleep: async () => {} });
+    expect(result).toMatchObject({ status: "warn", summary: expect.stringMatching(/cleanup: tenant deleted$/) });
+    expect(result.problems).toEqual([
+      {
+        message: expect.stringMatching(/its keys are not all removed yet \(503 store_unavailable\)$/),
+        fix: expect.stringMatching(/^`npm run admin -- tenant delete doctor-[0-9a-f]+`$/),
+      },
+    ]);
+  });
+
+  it("reports a delete the deployment refuses, with the admin command", async () => {
+    const { client } = scriptedDeployment("none", "500", [
+      answer({ status: 503, json: { error: { code: "store_unavailable", message: "x" } } }),
+    ]);
+    const result = await roundTripCheck(client, factsWith({ kind: "not-asked" }), "admin-token");
+    expect(result.problems).toEqual([
+      {
+        message: expect.stringMatching(/tenant delete failed \(503 store_unavailable\)$/),
+        fix: expect.stringMatching(/^`npm run admin -- tenant delete doctor-[0-9a-f]+`$/),
+      },
+    ]);
   });
 });

@@ -41,6 +41,16 @@ export interface ReindexPage {
   plans?: number;
 }
 
+/** One page of `DELETE /admin/tenants/{id}`. */
+export interface TenantDeletionPage {
+  deleted: true;
+  done: boolean;
+  cursor: string;
+  keysDeleted: number;
+  /** Wait this long before the next call: only a pass started after it can end the purge. */
+  retryAfterMs?: number;
+}
+
 export function createAdminClient(options: AdminClientOptions) {
   const base = options.url.replace(/\/+$/, "");
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -69,6 +79,9 @@ export function createAdminClient(options: AdminClientOptions) {
       call<IssuedToken>("POST", `${tenantPath(id)}/tokens/${encodeURIComponent(tokenId)}/rotate`),
     tenantLimits: (id: string) => call<Record<string, number>>("GET", `${tenantPath(id)}/limits`),
     deploymentLimits: () => call<Record<string, number>>("GET", "/admin/limits"),
+    /** Without a cursor: deletes the tenant (or resumes its purge); with one: the next page of its purge. */
+    deleteTenant: (id: string, cursor?: string) =>
+      call<TenantDeletionPage>("DELETE", cursor === undefined ? tenantPath(id) : `${tenantPath(id)}?cursor=${encodeURIComponent(cursor)}`),
     reindex: (index: ReindexIndex, cursor: string) => call<ReindexPage>("POST", "/admin/maintenance/reindex", { index, cursor }),
   };
 }

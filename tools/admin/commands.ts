@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import type { AdminClient, ReindexIndex } from "./admin-client.ts";
+import { deleteTenantCompletely } from "./delete-tenant.ts";
 import { reindexAll } from "./reindex.ts";
 
 export const USAGE = `Usage: npm run admin -- <command> [options]
@@ -11,6 +12,8 @@ Tenants
   tenant get <id>
   tenant update <id> [same options as create]
   tenant disable <id> | tenant enable <id>
+  tenant delete <id>            delete the tenant, its tokens and every key it has, page by page
+                                until done (several seconds at least); run it again if interrupted
 Tokens
   token issue <tenant> --scopes read,write,manage [--name N] [--expires-in SECONDS] [--origin URL]...
   token list <tenant>
@@ -95,6 +98,10 @@ export function parseCommand(argv: string[]): ParsedCommand {
         const [id] = operands("tenant id");
         const status = command === "tenant disable" ? "disabled" : "active";
         return (client) => client.updateTenant(id, { status });
+      }
+      case "tenant delete": {
+        const [id] = operands("tenant id");
+        return (client, progress) => deleteTenantCompletely(client, id, progress ? { progress } : {});
       }
       case "token issue": {
         const [id] = operands("tenant id");

@@ -22,7 +22,7 @@ function fixture(registry: TenantRegistry) {
     tokens,
     async tenant(allowedOrigins: string[]): Promise<TenantRecord> {
       const record = newTenantRecord({ id: uniqueTenant(), limits: {}, allowedOrigins, originHosts: [] }, new Date());
-      expect(await registry.createTenant(record)).toBe(true);
+      expect(await registry.createTenant(record)).toBe("created");
       return record;
     },
     setStatus: (tenant: TenantId, status: "active" | "disabled") => registry.updateTenant(tenant, (record) => ({ ...record, status })),

@@ -7,6 +7,7 @@ import {
   StepFailedError,
   setUpThrowawayTenant,
   step,
+  type TearDownOptions,
   type ThrowawayTenant,
   tearDownThrowawayTenant,
 } from "../throwaway-tenant.ts";
@@ -19,13 +20,14 @@ type Outcome = { kind: "ok"; summary: string } | { kind: "unconfirmed"; summary:
 
 /**
  * A write and a read through the public API, as a tenant would make them: a throwaway tenant and
- * token, PUT, GET (the same bytes back), DELETE; then the tenant is taken apart, also when a step
- * failed.
+ * token, PUT, GET (the same bytes back), DELETE; then the tenant is deleted with everything it
+ * has, also when a step failed.
  */
 export async function roundTripCheck(
   client: DeploymentClient,
   facts: DeploymentFacts,
   adminToken: string | undefined,
+  tearDown: Omit<TearDownOptions, "memoryOnly"> = {},
 ): Promise<CheckResult> {
   const unavailable = adminUnavailableReason(facts);
   if (unavailable !== undefined || adminToken === undefined) return skip(ID, TITLE, unavailable ?? "no admin token");
@@ -39,7 +41,7 @@ export async function roundTripCheck(
     if (!(error instanceof StepFailedError)) throw error;
     outcome = { kind: "failed", error };
   } finally {
-    cleanup = await tearDownThrowawayTenant(client, adminToken, tenant);
+    cleanup = await tearDownThrowawayTenant(client, adminToken, tenant, { ...tearDown, memoryOnly });
   }
   const cleaned = cleanup.done.length > 0 ? `; cleanup: ${cleanup.done.join(", ")}` : "";
   if (outcome.kind === "failed") {
