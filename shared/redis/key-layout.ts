@@ -163,6 +163,15 @@ export function tenantTokensRedisKey(tenant: TenantId): string {
  */
 export const TENANT_PURGES_REDIS_KEY = "ecsys:tenant-purges";
 
+/**
+ * Set for a while once a deleted tenant's purge has finished: a stats flush still on its way from
+ * another isolate is dropped instead of bringing the tenant's keys back. Creating the id again
+ * removes it.
+ */
+export function deletedTenantRedisKey(tenant: TenantId): string {
+  return `ecsys:tenant-deleted:${tenant}`;
+}
+
 /** Prefix of the rate limiter's own keys (it appends `:<identifier>:…`). */
 export const RATE_LIMIT_REDIS_PREFIX = "ecsys:rl";
 

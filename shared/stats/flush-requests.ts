@@ -1,5 +1,5 @@
 import type { TenantId } from "../cache/keys";
-import { statsFlushRedisKey, statsMinuteRedisKey, statsRedisKey, topKeysRedisKey } from "../redis/key-layout";
+import { deletedTenantRedisKey, statsFlushRedisKey, statsMinuteRedisKey, statsRedisKey, topKeysRedisKey } from "../redis/key-layout";
 import type { RedisRunner } from "../redis/redis-client";
 import { commandBytes, wireCommand } from "../redis/request-size";
 import { runCalls, type ScriptCall } from "../redis/script-runner";
@@ -65,6 +65,7 @@ function tenantCall(flush: FlushContent, tenant: TenantId): TenantCall {
       statsFlushRedisKey(tenant, flush.id),
       statsMinuteRedisKey(tenant, Math.floor(flush.firstTriedAt / 60_000)),
       topKeysRedisKey(tenant),
+      deletedTenantRedisKey(tenant),
     ],
     args: [String(MARKER_TTL_SECONDS), String(MINUTE_TTL_SECONDS), String(counterArgs.length), ...counterArgs, ...readArgs],
   };

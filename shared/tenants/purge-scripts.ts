@@ -19,10 +19,11 @@ return deleted
 
 /**
  * KEYS: tenant purges hash, the tenant's meta hash, its token index, warm due, refresh due, warm
- * tenants. ARGV: tenant id. Ends the purge: the meta hash goes last, since until now its clear
- * watermark hid entries a sweep had not reached yet; the tenant leaves the system-wide indexes
- * again, in case a request under way when it was deleted put it back. 1, or 0 when no purge was
- * recorded (another caller ended it).
+ * tenants, its deleted marker. ARGV: tenant id, how long the marker lasts (seconds). Ends the
+ * purge: the meta hash goes last, since until now its clear watermark hid entries a sweep had not
+ * reached yet; the tenant leaves the system-wide indexes again, in case a request under way when
+ * it was deleted put it back; the marker turns away stats flushes still on their way. 1, or 0
+ * when no purge was recorded (another caller ended it).
  */
 export const finishPurgeScript: LuaScript = {
   name: "tenant-purge-finish",
@@ -32,6 +33,7 @@ redis.call('DEL', KEYS[2], KEYS[3])
 redis.call('ZREM', KEYS[4], ARGV[1])
 redis.call('ZREM', KEYS[5], ARGV[1])
 redis.call('SREM', KEYS[6], ARGV[1])
+redis.call('SET', KEYS[7], '1', 'EX', ARGV[2])
 redis.call('HDEL', KEYS[1], ARGV[1])
 return 1
 `,

@@ -2,6 +2,7 @@ import type { TenantId } from "../cache/keys";
 import { StoreUnavailableError } from "../cache/store";
 import {
   corsOriginRedisKey,
+  deletedTenantRedisKey,
   metaRedisKey,
   REFRESH_DUE_REDIS_KEY,
   TENANT_PURGES_REDIS_KEY,
@@ -27,6 +28,7 @@ export function createTenantCall(record: TenantRecord): ScriptCall {
     keys: [
       TENANTS_REDIS_KEY,
       TENANT_PURGES_REDIS_KEY,
+      deletedTenantRedisKey(record.id as TenantId),
       ...(record.status === "active" ? [...new Set(record.allowedOrigins)].map(corsOriginRedisKey) : []),
     ],
     args: [record.id, JSON.stringify(record), tenantMember(record.id)],

@@ -58,8 +58,8 @@ return 1
 };
 
 /**
- * KEYS: tenants hash, tenant purges hash, then the origin key of each of the tenant's
- * allowedOrigins. ARGV: tenant id, record JSON, the tenant's index member. 1 when created; 0 when
+ * KEYS: tenants hash, tenant purges hash, the id's deleted marker (removed, so the new tenant's
+ * stats count), then the origin key of each of the tenant's allowedOrigins. ARGV: tenant id, record JSON, the tenant's index member. 1 when created; 0 when
  * the id is taken, 2 while a deleted tenant of that id is still being purged (nothing changes).
  */
 export const createTenantScript: LuaScript = {
@@ -68,7 +68,8 @@ export const createTenantScript: LuaScript = {
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 2 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-for i = 3, #KEYS do redis.call('SADD', KEYS[i], ARGV[3]) end
+redis.call('DEL', KEYS[3])
+for i = 4, #KEYS do redis.call('SADD', KEYS[i], ARGV[3]) end
 return 1
 `,
 };

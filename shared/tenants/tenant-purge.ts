@@ -2,6 +2,7 @@ import type { TenantId } from "../cache/keys";
 import { StoreUnavailableError } from "../cache/store";
 import type { L2Backend } from "../l2/backend";
 import {
+  deletedTenantRedisKey,
   isTenantRedisKey,
   metaRedisKey,
   REFRESH_DUE_REDIS_KEY,
@@ -28,6 +29,9 @@ import type { TenantPurge } from "./registry";
  * period: by then no isolate acts for the tenant any more (its token verifications have expired,
  * its requests have ended), so nothing it writes can land behind the sweep.
  */
+
+/** How long a finished purge turns away stats flushes for the tenant: far longer than an isolate holds unflushed counts. */
+const DELETED_MARKER_SECONDS = 3600;
 
 /** SCANs one page makes at most: in a database shared by many tenants most buckets hold other tenants' keys. */
 const MAX_SCANS_PER_PAGE = 10;
@@ -122,7 +126,8 @@ async function finishPurge(writer: RedisRunner, tenant: TenantId): Promise<void>
     WARM_DUE_REDIS_KEY,
     REFRESH_DUE_REDIS_KEY,
     WARM_TENANTS_REDIS_KEY,
+    deletedTenantRedisKey(tenant),
   ];
-  const [reply] = await runCalls(writer, [{ script: finishPurgeScript, keys, args: [tenant] }]);
+  const [reply] = await runCalls(writer, [{ script: finishPurgeScript, keys, args: [tenant, String(DELETED_MARKER_SECONDS)] }]);
   if (!reply?.ok) throw new StoreUnavailableError("tenant purge could not be finished");
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import type { TenantId } from "../../shared/cache/keys";
 import {
   metaRedisKey,
   REFRESH_DUE_REDIS_KEY,
+  statsRedisKey,
   TENANT_PURGES_REDIS_KEY,
   TENANTS_REDIS_KEY,
   TOKENS_REDIS_KEY,
@@ -9,6 +11,7 @@ import {
   WARM_DUE_REDIS_KEY,
   WARM_TENANTS_REDIS_KEY,
 } from "../../shared/redis/key-layout";
+import { StatsBuffer } from "../../shared/stats/stats-buffer";
 import { RedisTenantRegistry } from "../../shared/tenants/redis-registry";
 import type { TenantDeletionPage } from "../../shared/tenants/tenant-deletion";
 import { TokenDigester } from "../../shared/tenants/token-digest";
@@ -148,6 +151,24 @@ describe("DELETE /admin/tenants/{id}", () => {
     const stale = await app.admin(`/admin/tenants/${alice.tenant}?cursor=0`, { method: "DELETE" });
     expect(stale.status).toBe(409);
     expect((await app.admin(`/admin/tenants/${alice.tenant}`)).status).toBe(200);
+  });
+
+  it("turns away a stats flush that arrives after the purge, and counts again for a tenant created later under the id", async () => {
+    const app = await testApp({ tenants: 1, vars: QUICK_DELETE_VARS });
+    const alice = app.tenants[0] as TestTenant;
+    const tenant = alice.tenant as TenantId;
+    // Counts another isolate holds for the tenant, flushed only once the purge is done.
+    const late = new StatsBuffer({ flushIntervalMs: 3_600_000 });
+    late.add(tenant, "sets");
+    await deleteUntilDone(app, alice.tenant);
+    await late.flush(redisRunner());
+    expect(await keysOf(redisRunner(), alice.tenant)).toEqual([]);
+
+    expect((await app.admin("/admin/tenants", json({ id: alice.tenant }))).status).toBe(201);
+    const reborn = new StatsBuffer({ flushIntervalMs: 3_600_000 });
+    reborn.add(tenant, "sets");
+    await reborn.flush(redisRunner());
+    expect(await keysOf(redisRunner(), alice.tenant)).toContain(statsRedisKey(tenant));
   });
 
   it("takes the tenant out of the warm due index and the refresh-due set, and removes its plans and runs", async () => {
