@@ -1,4 +1,5 @@
 import { StoreUnavailableError } from "../cache/store";
+import { replyPairs } from "../redis/hash-reply";
 import { CRON_TICKS_REDIS_KEY } from "../redis/key-layout";
 import type { RedisCommand, RedisRunner } from "../redis/redis-client";
 import { normalizeCron } from "./cron-expression";
@@ -62,19 +63,9 @@ export async function readTickRecord(runner: RedisRunner): Promise<TickRecord> {
   const [reply] = await runner.run([{ op: "hgetall", key: CRON_TICKS_REDIS_KEY }]);
   if (!reply?.ok) throw new StoreUnavailableError("cron tick record could not be read");
   const record: TickRecord = {};
-  for (const [cron, value] of fieldsOf(reply.value)) {
+  for (const [cron, value] of replyPairs(reply.value)) {
     const at = Number(value);
     if (Number.isFinite(at)) record[cron] = at;
   }
   return record;
-}
-
-/** HGETALL answers a flat array (RESP2, as Upstash does), an object, or null for no hash. */
-function fieldsOf(value: unknown): [string, unknown][] {
-  if (Array.isArray(value)) {
-    const fields: [string, unknown][] = [];
-    for (let i = 0; i + 1 < value.length; i += 2) fields.push([String(value[i]), value[i + 1]]);
-    return fields;
-  }
-  return value !== null && typeof value === "object" ? Object.entries(value) : [];
 }

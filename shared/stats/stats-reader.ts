@@ -1,5 +1,6 @@
 import type { TenantId } from "../cache/keys";
 import { StoreUnavailableError } from "../cache/store";
+import { replyPairs } from "../redis/hash-reply";
 import { statsMinuteRedisKey, statsRedisKey, topKeysRedisKey } from "../redis/key-layout";
 import type { LuaScript } from "../redis/lua-script";
 import type { RedisRunner } from "../redis/redis-client";
@@ -53,18 +54,10 @@ async function readHashes(runner: RedisRunner, keys: readonly string[]): Promise
 
 export function toCounters(value: unknown): Counters {
   const counters = emptyCounters();
-  if (value === null || typeof value !== "object") return counters;
-  const fields = Array.isArray(value) ? pairs(value) : Object.entries(value as Record<string, unknown>);
-  for (const [name, count] of fields) {
+  for (const [name, count] of replyPairs(value)) {
     if (isCounterName(name)) counters[name] = Number(count) || 0;
   }
   return counters;
-}
-
-function pairs(flat: unknown[]): [string, unknown][] {
-  const result: [string, unknown][] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) result.push([String(flat[i]), flat[i + 1]]);
-  return result;
 }
 
 const topKeysScript: LuaScript = {
@@ -77,5 +70,5 @@ const topKeysScript: LuaScript = {
 export async function readTopKeys(runner: RedisRunner, tenant: TenantId, limit: number): Promise<{ key: string; reads: number }[]> {
   const [reply] = await runCalls(runner, [{ script: topKeysScript, keys: [topKeysRedisKey(tenant)], args: [String(limit)] }]);
   if (!reply?.ok) throw new StoreUnavailableError("top keys read failed");
-  return pairs(Array.isArray(reply.value) ? reply.value : []).map(([key, reads]) => ({ key, reads: Number(reads) || 0 }));
+  return replyPairs(Array.isArray(reply.value) ? reply.value : []).map(([key, reads]) => ({ key, reads: Number(reads) || 0 }));
 }

@@ -1,3 +1,5 @@
+import { replyPairs } from "../../redis/hash-reply";
+
 /** The backfill's progress, kept in the new database (BACKFILL_STATE_KEY) and shown by /health and the admin API. */
 export interface BackfillState {
   /** Where the next SCAN step of the database moved from starts ("0": at the beginning). */
@@ -32,13 +34,6 @@ export function parseBackfillState(reply: unknown): BackfillState {
   };
 }
 
-/** HGETALL answers a flat array (RESP2, as Upstash does) or an object. */
 function toFields(reply: unknown): Record<string, string> {
-  if (Array.isArray(reply)) {
-    const fields: Record<string, string> = {};
-    for (let i = 0; i + 1 < reply.length; i += 2) fields[String(reply[i])] = String(reply[i + 1]);
-    return fields;
-  }
-  if (reply && typeof reply === "object") return Object.fromEntries(Object.entries(reply).map(([k, v]) => [k, String(v)]));
-  return {};
+  return Object.fromEntries(replyPairs(reply).map(([field, value]) => [field, String(value)]));
 }
