@@ -4,12 +4,13 @@ import { build } from "esbuild";
 import { buildWithWrangler } from "../bundle/wrangler-build.ts";
 import { readWranglerBuildFlags } from "./wrangler-build-flags.ts";
 
-export type ComparisonWorker = "limit" | "naive" | "peer";
+export type ComparisonWorker = "limit" | "limit-headers" | "naive" | "peer";
 
 export interface BuiltWorkers {
   /** `wrangler deploy --dry-run` output: byte for byte what a deploy would upload. */
   edgeCache: string;
   limit: string;
+  limitHeaders: string;
   naive: string;
   peer: string;
 }
@@ -58,8 +59,8 @@ export async function buildWorkers(repoRoot: string, outRoot: string, options: {
   const edgeCache = options.unminified
     ? buildEdgeCacheUnminified(repoRoot, join(outRoot, "edge-cache-unminified"))
     : buildWithWrangler({ repoRoot, outdir: join(outRoot, "edge-cache") }).scriptPath;
-  const [limit, naive, peer] = await Promise.all(
-    (["limit", "naive", "peer"] as const).map((name) => bundleComparison(repoRoot, name, outRoot)),
+  const [limit, limitHeaders, naive, peer] = await Promise.all(
+    (["limit", "limit-headers", "naive", "peer"] as const).map((name) => bundleComparison(repoRoot, name, outRoot)),
   );
-  return { edgeCache, limit: limit as string, naive: naive as string, peer: peer as string };
+  return { edgeCache, limit, limitHeaders, naive, peer } as BuiltWorkers;
 }

@@ -8,7 +8,7 @@ import { type ServedWorker, serveWorker } from "./serve.ts";
 import { readWranglerVars } from "./wrangler-vars.ts";
 
 /** Every worker the scenarios target. Each Redis-backed one has its own gateway scope. */
-export type WorkerName = "limit" | "naive" | "peer" | "edge" | "edgeRevalidate" | "edgeNoL1";
+export type WorkerName = "limit" | "limitHeaders" | "naive" | "peer" | "edge" | "edgeRevalidate" | "edgeNoL1";
 
 export interface Target {
   worker: ServedWorker;
@@ -92,6 +92,7 @@ export async function startFixture(repoRoot: string, options: FixtureOptions): P
     };
     const targets: Record<WorkerName, Target> = {
       limit: await serve("limit", built.limit, {}, false),
+      limitHeaders: await serve("limitHeaders", built.limitHeaders, {}, false),
       naive: await serve("naive", built.naive, {}, true),
       peer: await serve("peer", built.peer, {}, true),
       edge: await serve("edge", built.edgeCache, { ...vars, ...secrets, ...EDGE_OVERRIDES.edge }, true),

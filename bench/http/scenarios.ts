@@ -52,6 +52,17 @@ export const SCENARIOS: readonly Scenario[] = [
     probe: { status: 200 },
   },
   {
+    id: "limit-headers",
+    letter: "a",
+    label: "bare Hono route with edge-cache's nine response headers (limit-headers)",
+    shortLabel: "(a) bare route + headers",
+    worker: "limitHeaders",
+    edgeCache: false,
+    withLatency: false,
+    plan: () => get(HOT_KEY),
+    probe: { status: 200 },
+  },
+  {
     id: "naive",
     letter: "b",
     label: "naive: one @upstash/redis GET",

@@ -9,7 +9,7 @@ const x = (n: number | undefined) => (n === undefined ? "-" : `${n.toFixed(2)}×
 const verdict = (met: boolean | undefined) => (met === undefined ? "n/a" : met ? "**met**" : "**not met**");
 
 function cellRow(cell: CellSummary, label: string): string {
-  const gateway = cell.scenario === "limit" ? "-" : cell.gatewayRequestsPerOp.toFixed(3);
+  const gateway = cell.scenario.startsWith("limit") ? "-" : cell.gatewayRequestsPerOp.toFixed(3);
   const split = cell.edgeCache
     ? `${ownRequestsPerOp(cell).toFixed(3)} / ${cell.statsRequestsPerOp.toFixed(4)} / ${cell.tokenRequestsPerOp.toFixed(4)}`
     : "-";
