@@ -58,6 +58,8 @@ export interface FixtureOptions {
    * edge-cache variants, so a change can be compared with it in one run on one machine state.
    */
   baseline?: { script: string; variant: EdgeVariant };
+  /** An entry module served in front of every edge-cache bundle (serveWorker's `wrapper`). */
+  edgeWrapper?: (bundleFile: string) => string;
 }
 
 type EdgeVariant = keyof typeof EDGE_OVERRIDES;
@@ -80,13 +82,27 @@ export async function startFixture(repoRoot: string, options: FixtureOptions): P
     const secrets = { ADMIN_TOKEN: adminToken, TOKEN_PEPPER: randomBytes(32).toString("hex"), LOG_LEVEL: "silent" };
     const vars = readWranglerVars(join(repoRoot, "wrangler.toml"));
 
-    const serve = async (name: WorkerName, scriptPath: string, bindings: Record<string, string>, scoped: boolean): Promise<Target> => {
+    const serve = async (
+      name: WorkerName,
+      scriptPath: string,
+      bindings: Record<string, string>,
+      scoped: boolean,
+      wrapper?: (bundleFile: string) => string,
+    ): Promise<Target> => {
       const scope = scoped ? await mainControl.createScope() : undefined;
       const redis: Record<string, string> = scope
         ? { UPSTASH_REDIS_REST_URL: stack.gateway.url, UPSTASH_REDIS_REST_TOKEN: scope.token }
         : {};
       const inspectorPort = options.inspect?.worker === name ? options.inspect.port : undefined;
-      const worker = await serveWorker(name, scriptPath, { ...bindings, ...redis }, inspectorPort ? { inspectorPort } : {});
+      const worker = await serveWorker(
+        name,
+        scriptPath,
+        { ...bindings, ...redis },
+        {
+          ...(inspectorPort ? { inspectorPort } : {}),
+          ...(wrapper ? { wrapper } : {}),
+        },
+      );
       started.push(worker);
       return scope ? { worker, control: scope.control } : { worker };
     };
@@ -95,9 +111,15 @@ export async function startFixture(repoRoot: string, options: FixtureOptions): P
       limitHeaders: await serve("limitHeaders", built.limitHeaders, {}, false),
       naive: await serve("naive", built.naive, {}, true),
       peer: await serve("peer", built.peer, {}, true),
-      edge: await serve("edge", built.edgeCache, { ...vars, ...secrets, ...EDGE_OVERRIDES.edge }, true),
-      edgeRevalidate: await serve("edgeRevalidate", built.edgeCache, { ...vars, ...secrets, ...EDGE_OVERRIDES.edgeRevalidate }, true),
-      edgeNoL1: await serve("edgeNoL1", built.edgeCache, { ...vars, ...secrets, ...EDGE_OVERRIDES.edgeNoL1 }, true),
+      edge: await serve("edge", built.edgeCache, { ...vars, ...secrets, ...EDGE_OVERRIDES.edge }, true, options.edgeWrapper),
+      edgeRevalidate: await serve(
+        "edgeRevalidate",
+        built.edgeCache,
+        { ...vars, ...secrets, ...EDGE_OVERRIDES.edgeRevalidate },
+        true,
+        options.edgeWrapper,
+      ),
+      edgeNoL1: await serve("edgeNoL1", built.edgeCache, { ...vars, ...secrets, ...EDGE_OVERRIDES.edgeNoL1 }, true, options.edgeWrapper),
     };
 
     const baseline = options.baseline
@@ -106,6 +128,7 @@ export async function startFixture(repoRoot: string, options: FixtureOptions): P
           options.baseline.script,
           { ...vars, ...secrets, ...EDGE_OVERRIDES[options.baseline.variant] },
           true,
+          options.edgeWrapper,
         )
       : undefined;
 

@@ -17,6 +17,7 @@ import { processCpuMs } from "../http/process-cpu.ts";
 import { SCENARIOS } from "../http/scenarios.ts";
 import { seed } from "../http/seed.ts";
 import { startWrkLoad } from "../http/wrk-client.ts";
+import { median } from "../l1/median.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const { values } = parseArgs({
@@ -79,10 +80,4 @@ try {
 } finally {
   await load.stop();
   await fixture.stop();
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
