@@ -58,8 +58,8 @@ export interface FixtureOptions {
    * edge-cache variants, so a change can be compared with it in one run on one machine state.
    */
   baseline?: { script: string; variant: EdgeVariant };
-  /** An entry module served in front of every edge-cache bundle (serveWorker's `wrapper`). */
-  edgeWrapper?: (bundleFile: string) => string;
+  /** An entry module served in front of every edge-cache bundle and the naive one (serveWorker's `wrapper`). */
+  wrapper?: (bundleFile: string) => string;
 }
 
 type EdgeVariant = keyof typeof EDGE_OVERRIDES;
@@ -109,17 +109,17 @@ export async function startFixture(repoRoot: string, options: FixtureOptions): P
     const targets: Record<WorkerName, Target> = {
       limit: await serve("limit", built.limit, {}, false),
       limitHeaders: await serve("limitHeaders", built.limitHeaders, {}, false),
-      naive: await serve("naive", built.naive, {}, true),
+      naive: await serve("naive", built.naive, {}, true, options.wrapper),
       peer: await serve("peer", built.peer, {}, true),
-      edge: await serve("edge", built.edgeCache, { ...vars, ...secrets, ...EDGE_OVERRIDES.edge }, true, options.edgeWrapper),
+      edge: await serve("edge", built.edgeCache, { ...vars, ...secrets, ...EDGE_OVERRIDES.edge }, true, options.wrapper),
       edgeRevalidate: await serve(
         "edgeRevalidate",
         built.edgeCache,
         { ...vars, ...secrets, ...EDGE_OVERRIDES.edgeRevalidate },
         true,
-        options.edgeWrapper,
+        options.wrapper,
       ),
-      edgeNoL1: await serve("edgeNoL1", built.edgeCache, { ...vars, ...secrets, ...EDGE_OVERRIDES.edgeNoL1 }, true, options.edgeWrapper),
+      edgeNoL1: await serve("edgeNoL1", built.edgeCache, { ...vars, ...secrets, ...EDGE_OVERRIDES.edgeNoL1 }, true, options.wrapper),
     };
 
     const baseline = options.baseline
@@ -128,7 +128,7 @@ export async function startFixture(repoRoot: string, options: FixtureOptions): P
           options.baseline.script,
           { ...vars, ...secrets, ...EDGE_OVERRIDES[options.baseline.variant] },
           true,
-          options.edgeWrapper,
+          options.wrapper,
         )
       : undefined;
 

@@ -26,6 +26,8 @@ const { values } = parseArgs({
     scenario: { type: "string", default: "l1-hit" },
     calls: { type: "string", default: "3000" },
     rounds: { type: "string", default: "10" },
+    /** Also loop the hand-written SDK worker doing the same operation (one SDK GET, SET or MGET). */
+    naive: { type: "boolean", default: false },
   },
 });
 const scenario = SCENARIOS.find((s) => s.id === values.scenario);
@@ -61,7 +63,7 @@ export default {
 const fixture = await startFixture(REPO_ROOT, {
   log: console.log,
   baseline: { script: join(REPO_ROOT, values.baseline), variant },
-  edgeWrapper: wrapper,
+  wrapper,
 });
 try {
   await seed(fixture, { mixedKeyCount: 1000, log: console.log });
@@ -69,6 +71,8 @@ try {
     ["baseline", fixture.baseline as Target],
     ["current", fixture.targets[variant]],
   ];
+  // The naive worker ignores the token and the query, and answers the same paths.
+  if (values.naive) sides.push([scenario.naive ?? "naive", fixture.targets.naive]);
   const method = plan.kind === "get" ? "GET" : plan.kind === "put" ? "PUT" : "POST";
   const headers: Record<string, string> = {
     authorization: scenario.tenant === "prefixed" ? fixture.prefixedAuthorization : fixture.authorization,
@@ -87,6 +91,7 @@ try {
 
   const perSide = new Map<string, number[]>(sides.map(([name]) => [name, []]));
   const ratios: number[] = [];
+  const naiveRatios: number[] = [];
   for (const [, target] of sides) await loop(target, Number(values.calls));
   for (let round = 0; round < Number(values.rounds); round++) {
     const thisRound = new Map<string, number>();
@@ -97,12 +102,18 @@ try {
       perSide.get(name)?.push(cpuUs);
     }
     ratios.push((thisRound.get("current") as number) / (thisRound.get("baseline") as number));
+    const naive = sides[2] ? thisRound.get(sides[2][0]) : undefined;
+    if (naive !== undefined) naiveRatios.push((thisRound.get("current") as number) / naive);
   }
   console.log(`\n${scenario.id}, ${values.rounds} rounds of ${values.calls} calls in the isolate`);
   for (const [name, cpu] of perSide) console.log(`${name.padEnd(9)} ${median(cpu).toFixed(1).padStart(7)} µs CPU per call (median)`);
   console.log(
     `current / baseline, per round: median ${median(ratios).toFixed(3)}×, range ${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)}`,
   );
+  if (naiveRatios.length > 0)
+    console.log(
+      `current / ${sides[2]?.[0]}, per round: median ${median(naiveRatios).toFixed(3)}×, range ${Math.min(...naiveRatios).toFixed(3)}-${Math.max(...naiveRatios).toFixed(3)}`,
+    );
 } finally {
   await fixture.stop();
 }
