@@ -59,8 +59,8 @@ export async function buildWorkers(repoRoot: string, outRoot: string, options: {
   const edgeCache = options.unminified
     ? buildEdgeCacheUnminified(repoRoot, join(outRoot, "edge-cache-unminified"))
     : buildWithWrangler({ repoRoot, outdir: join(outRoot, "edge-cache") }).scriptPath;
-  const [limit, limitHeaders, naive, peer] = await Promise.all(
+  const [limit, limitHeaders, naive, peer] = (await Promise.all(
     (["limit", "limit-headers", "naive", "peer"] as const).map((name) => bundleComparison(repoRoot, name, outRoot)),
-  );
-  return { edgeCache, limit, limitHeaders, naive, peer } as BuiltWorkers;
+  )) as [string, string, string, string];
+  return { edgeCache, limit, limitHeaders, naive, peer };
 }

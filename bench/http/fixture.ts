@@ -106,30 +106,21 @@ export async function startFixture(repoRoot: string, options: FixtureOptions): P
       started.push(worker);
       return scope ? { worker, control: scope.control } : { worker };
     };
+    // An edge-cache build as one of its variants, with the deployment's vars and the run's secrets.
+    const serveEdgeCache = (name: WorkerName, scriptPath: string, variant: EdgeVariant) =>
+      serve(name, scriptPath, { ...vars, ...secrets, ...EDGE_OVERRIDES[variant] }, true, options.wrapper);
     const targets: Record<WorkerName, Target> = {
       limit: await serve("limit", built.limit, {}, false),
       limitHeaders: await serve("limitHeaders", built.limitHeaders, {}, false),
       naive: await serve("naive", built.naive, {}, true, options.wrapper),
       peer: await serve("peer", built.peer, {}, true),
-      edge: await serve("edge", built.edgeCache, { ...vars, ...secrets, ...EDGE_OVERRIDES.edge }, true, options.wrapper),
-      edgeRevalidate: await serve(
-        "edgeRevalidate",
-        built.edgeCache,
-        { ...vars, ...secrets, ...EDGE_OVERRIDES.edgeRevalidate },
-        true,
-        options.wrapper,
-      ),
-      edgeNoL1: await serve("edgeNoL1", built.edgeCache, { ...vars, ...secrets, ...EDGE_OVERRIDES.edgeNoL1 }, true, options.wrapper),
+      edge: await serveEdgeCache("edge", built.edgeCache, "edge"),
+      edgeRevalidate: await serveEdgeCache("edgeRevalidate", built.edgeCache, "edgeRevalidate"),
+      edgeNoL1: await serveEdgeCache("edgeNoL1", built.edgeCache, "edgeNoL1"),
     };
 
     const baseline = options.baseline
-      ? await serve(
-          options.baseline.variant,
-          options.baseline.script,
-          { ...vars, ...secrets, ...EDGE_OVERRIDES[options.baseline.variant] },
-          true,
-          options.wrapper,
-        )
+      ? await serveEdgeCache(options.baseline.variant, options.baseline.script, options.baseline.variant)
       : undefined;
 
     // Tenants live in Redis and tokens are digested with the shared pepper: one tenant and one

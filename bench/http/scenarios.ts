@@ -33,8 +33,12 @@ export interface Scenario {
   /** `prefixed`: as the tenant whose prefix invalidations the seed fills (PREFIX_MARKS). */
   tenant?: "prefixed";
   plan(options: { mixedKeyCount: number }): RequestPlan;
-  /** What a single request must answer before the scenario may run: a wrong setup fails fast. */
-  probe: { status: number; xCache?: string };
+  /**
+   * What a single request must answer before the scenario may run: a wrong setup fails fast.
+   * `sameHeaderNamesAs`: a worker whose answer to the same request must carry the same header
+   * names, so a reference that stands in for another's wire contract cannot drift from it.
+   */
+  probe: { status: number; xCache?: string; sameHeaderNamesAs?: WorkerName };
 }
 
 const get = (key: string): RequestPlan => ({ kind: "get", path: `/v1/cache/${key}` });
@@ -60,7 +64,7 @@ export const SCENARIOS: readonly Scenario[] = [
     edgeCache: false,
     withLatency: false,
     plan: () => get(HOT_KEY),
-    probe: { status: 200 },
+    probe: { status: 200, sameHeaderNamesAs: "edge" },
   },
   {
     id: "naive",

@@ -52,11 +52,13 @@ export async function runSuite(fixture: Fixture, load: LoadGenerator, options: S
   try {
     for (const scenario of new Set(cells.map((c) => c.scenario))) {
       const target = fixture.targets[scenario.worker].worker;
+      const headerReference = scenario.probe.sameHeaderNamesAs;
       await probe(
         scenario,
         scenario.plan(options),
         target.url,
         scenario.tenant === "prefixed" ? fixture.prefixedAuthorization : fixture.authorization,
+        headerReference ? fixture.targets[headerReference].worker.url : undefined,
       );
     }
     for (let rep = 1; rep <= options.reps; rep++) {
