@@ -34,7 +34,9 @@ export async function probe(
     await reference.arrayBuffer();
     const names = (headers: Headers) => {
       const list: string[] = [];
-      headers.forEach((_, name) => list.push(name));
+      headers.forEach((_, name) => {
+        list.push(name);
+      });
       return list.sort().join(", ");
     };
     if (names(response.headers) !== names(reference.headers))
