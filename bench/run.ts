@@ -18,6 +18,7 @@ import { summarize } from "./http/summary.ts";
 import { describeEnvironment } from "./l1/environment.ts";
 import { isCommandsRun, isL2MoveRun, isMigrateRun, isScaleRun, parseOptions } from "./options.ts";
 import { readBundleHeadline, readL1Headline, runCompanion } from "./report/companions.ts";
+import { cpuHistory } from "./report/cpu-history.ts";
 import { computeRatios } from "./report/ratios.ts";
 import { rerender } from "./report/rerender.ts";
 import type { BenchResults } from "./report/results.ts";
@@ -89,6 +90,7 @@ if (!options.smoke) {
     cells,
     ratios: computeRatios(cells, SCENARIOS),
     targets: evaluateTargets(cells, options, bundle),
+    cpuHistory: cpuHistory(resultsDir, `${measuredAt.slice(0, 10)}.json`, { cells }),
     l1Study: readL1Headline(resultsDir),
     bundle,
     runs: records,

@@ -1,5 +1,6 @@
 import type { Scenario } from "../http/scenarios.ts";
 import type { CellSummary } from "../http/summary.ts";
+import type { CpuHistory, CpuInRun } from "./cpu-history.ts";
 import type { BenchResults } from "./results.ts";
 import { ownRequestsPerOp } from "./targets.ts";
 
@@ -88,6 +89,7 @@ export function renderResults(results: BenchResults, jsonName: string, scenarios
         `| ${r.scenario} | ${r.connections} | ${r.latencyMs ? `+${r.latencyMs} ms` : "-"} | ${x(r.vsLimit)} | ${r.p50OverLimitMs === undefined ? "-" : `${r.p50OverLimitMs >= 0 ? "+" : ""}${ms(r.p50OverLimitMs)} ms`} | ${x(r.vsNaive)}${r.naiveScenario && r.vsNaive !== undefined ? ` (${r.naiveScenario})` : ""} | ${r.peerScenario ? `${x(r.vsPeer)} (${r.peerScenario})` : "-"} |`,
     ),
     "",
+    ...cpuHistorySection(results.cpuHistory),
     "## Targets",
     "",
     "| Target | Where | Verdict | Measured |",
@@ -105,4 +107,24 @@ export function renderResults(results: BenchResults, jsonName: string, scenarios
     "",
   ];
   return lines.join("\n");
+}
+
+const cpu = (run: CpuInRun | undefined) => (run ? int(run.cpuUsPerOp) : "-");
+const cpuVsLimit = (run: CpuInRun | undefined) => x(run?.vsLimit);
+
+function cpuHistorySection(history: CpuHistory | undefined): string[] {
+  if (!history) return [];
+  return [
+    "## Worker CPU per request, before and after",
+    "",
+    `Worker CPU µs per request in this run and in the one before it (\`bench/results/${history.file}\`, measured ${history.measuredAt.slice(0, 10)} with ${history.load}), and each as a multiple of the bare route's at the same concurrency in its own run. The bare route's code is the same in both runs, so the multiple takes out most of what the machine and the load generator change between runs; the µs do not. What it still moves by between runs shows in the rows of the comparison workers (naive, peer-memory, peer-upstash), whose code for these requests is the same in both; a gateway latency leaves so few requests per second at one connection that the process's fixed CPU weighs on each of them, so those cells say least. "-" is a cell the earlier run did not measure.`,
+    "",
+    "| Scenario | conns | gateway latency | µs/req before | after | × limit before | after |",
+    "|---|---|---|---:|---:|---:|---:|",
+    ...history.rows.map(
+      (r) =>
+        `| ${r.scenario} | ${r.connections} | ${r.latencyMs ? `+${r.latencyMs} ms` : "-"} | ${cpu(r.before)} | ${cpu(r.after)} | ${cpuVsLimit(r.before)} | ${cpuVsLimit(r.after)} |`,
+    ),
+    "",
+  ];
 }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SCENARIOS } from "../http/scenarios.ts";
 import { readBundleHeadline, readL1Headline } from "./companions.ts";
+import { cpuHistory } from "./cpu-history.ts";
 import { computeRatios } from "./ratios.ts";
 import type { BenchResults } from "./results.ts";
 import { evaluateTargets } from "./targets.ts";
@@ -27,6 +28,7 @@ export function rerender(benchDir: string): string {
     ...stored,
     ratios: computeRatios(stored.cells, SCENARIOS),
     targets: evaluateTargets(stored.cells, stored.method, bundle),
+    cpuHistory: cpuHistory(resultsDir, newest, stored),
     l1Study: readL1Headline(resultsDir),
     bundle,
   };

@@ -3,6 +3,7 @@ import type { CellSummary } from "../http/summary.ts";
 import type { Environment } from "../l1/results.ts";
 import type { BenchOptions } from "../options.ts";
 import type { BundleHeadline, L1Headline } from "./companions.ts";
+import type { CpuHistory } from "./cpu-history.ts";
 import type { Ratio } from "./ratios.ts";
 import type { TargetVerdict } from "./targets.ts";
 
@@ -21,6 +22,8 @@ export interface BenchResults {
   cells: CellSummary[];
   ratios: Ratio[];
   targets: TargetVerdict[];
+  /** Worker CPU per request against the previous results file; absent in the first run, and in runs before it was kept. */
+  cpuHistory?: CpuHistory | undefined;
   /** Headlines of the companion measurements; their own files hold the rest. */
   l1Study: L1Headline | undefined;
   bundle: BundleHeadline | undefined;
