@@ -14,10 +14,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startFixture, type Target } from "../http/fixture.ts";
-import { processCpuMs } from "../http/process-cpu.ts";
+import { processCpuMsPrecise } from "../http/process-cpu.ts";
 import { SCENARIOS } from "../http/scenarios.ts";
 import { seed } from "../http/seed.ts";
 import { median } from "../l1/median.ts";
+import { medianInterval } from "../scale/report/median-interval.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const { values } = parseArgs({
@@ -82,10 +83,10 @@ try {
   const body = plan.kind === "get" ? undefined : plan.body;
   const loop = async (target: Target, calls: number) => {
     const query = new URLSearchParams({ calls: String(calls), path: plan.path, method });
-    const before = processCpuMs(target.worker.pid) ?? 0;
+    const before = processCpuMsPrecise(target.worker.pid) ?? 0;
     const response = await fetch(`${target.worker.url}/__loop?${query}`, { method: body ? "POST" : "GET", headers, body });
     const statuses = (await response.json()) as Record<string, number>;
-    const cpuUs = ((processCpuMs(target.worker.pid) ?? 0) - before) * 1000;
+    const cpuUs = ((processCpuMsPrecise(target.worker.pid) ?? 0) - before) * 1000;
     return { cpuUs: cpuUs / calls, statuses };
   };
 
@@ -107,13 +108,15 @@ try {
   }
   console.log(`\n${scenario.id}, ${values.rounds} rounds of ${values.calls} calls in the isolate`);
   for (const [name, cpu] of perSide) console.log(`${name.padEnd(9)} ${median(cpu).toFixed(1).padStart(7)} µs CPU per call (median)`);
-  console.log(
-    `current / baseline, per round: median ${median(ratios).toFixed(3)}×, range ${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)}`,
-  );
-  if (naiveRatios.length > 0)
-    console.log(
-      `current / ${sides[2]?.[0]}, per round: median ${median(naiveRatios).toFixed(3)}×, range ${Math.min(...naiveRatios).toFixed(3)}-${Math.max(...naiveRatios).toFixed(3)}`,
-    );
+  console.log(`current / baseline, per round: ${describeRatios(ratios)}`);
+  if (naiveRatios.length > 0) console.log(`current / ${sides[2]?.[0]}, per round: ${describeRatios(naiveRatios)}`);
 } finally {
   await fixture.stop();
+}
+
+// The interval, not the range, says whether a difference is real: rounds are short so that many
+// of them interleave, which widens the range of single rounds without biasing their median.
+function describeRatios(ratios: readonly number[]): string {
+  const { low, high } = medianInterval(ratios);
+  return `median ${median(ratios).toFixed(3)}× (95% CI ${low.toFixed(3)}-${high.toFixed(3)}), range ${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)}`;
 }
