@@ -21,7 +21,7 @@ import { readBundleHeadline, readL1Headline, runCompanion } from "./report/compa
 import { cpuHistory } from "./report/cpu-history.ts";
 import { computeRatios } from "./report/ratios.ts";
 import { rerender } from "./report/rerender.ts";
-import type { BenchResults } from "./report/results.ts";
+import { type BenchResults, resultsFileName } from "./report/results.ts";
 import { evaluateTargets } from "./report/targets.ts";
 import { installedVersions } from "./report/versions.ts";
 import { writeResults } from "./report/write-results.ts";
@@ -90,7 +90,7 @@ if (!options.smoke) {
     cells,
     ratios: computeRatios(cells, SCENARIOS),
     targets: evaluateTargets(cells, options, bundle),
-    cpuHistory: cpuHistory(resultsDir, `${measuredAt.slice(0, 10)}.json`, { cells }),
+    cpuHistory: cpuHistory(resultsDir, resultsFileName(measuredAt), { cells }),
     l1Study: readL1Headline(resultsDir),
     bundle,
     runs: records,

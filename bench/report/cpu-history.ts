@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CellSummary } from "../http/summary.ts";
 import { findCell } from "./ratios.ts";
-import type { BenchResults } from "./results.ts";
+import { type BenchResults, resultsFiles } from "./results.ts";
 
 /** Worker CPU per request in one run, alone and as a multiple of the bare route's in that run. */
 export interface CpuInRun {
@@ -58,12 +58,9 @@ function cpuInRun(cell: CellSummary, cells: readonly CellSummary[]): CpuInRun | 
  * day overwrites), compared with `current`; undefined when there is none.
  */
 export function cpuHistory(resultsDir: string, currentFile: string, current: Pick<BenchResults, "cells">): CpuHistory | undefined {
-  const file = existsSync(resultsDir)
-    ? readdirSync(resultsDir)
-        .filter((name) => /^\d{4}-\d{2}-\d{2}\.json$/.test(name) && name < currentFile)
-        .sort()
-        .at(-1)
-    : undefined;
+  const file = resultsFiles(resultsDir)
+    .filter((name) => name < currentFile)
+    .at(-1);
   if (!file) return undefined;
   const before = JSON.parse(readFileSync(join(resultsDir, file), "utf8")) as BenchResults;
   return { file, measuredAt: before.measuredAt, load: before.method.load ?? "autocannon", rows: compareCpu(before, current) };

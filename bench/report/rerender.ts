@@ -1,10 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SCENARIOS } from "../http/scenarios.ts";
 import { readBundleHeadline, readL1Headline } from "./companions.ts";
 import { cpuHistory } from "./cpu-history.ts";
 import { computeRatios } from "./ratios.ts";
-import type { BenchResults } from "./results.ts";
+import { type BenchResults, resultsFiles } from "./results.ts";
 import { evaluateTargets } from "./targets.ts";
 import { writeResults } from "./write-results.ts";
 
@@ -15,12 +15,7 @@ import { writeResults } from "./write-results.ts";
  */
 export function rerender(benchDir: string): string {
   const resultsDir = join(benchDir, "results");
-  const newest = existsSync(resultsDir)
-    ? readdirSync(resultsDir)
-        .filter((name) => /^\d{4}-\d{2}-\d{2}\.json$/.test(name))
-        .sort()
-        .at(-1)
-    : undefined;
+  const newest = resultsFiles(resultsDir).at(-1);
   if (!newest) throw new Error("edge-cache bench: no bench/results/<date>.json to render; run npm run bench first");
   const stored = JSON.parse(readFileSync(join(resultsDir, newest), "utf8")) as BenchResults;
   const bundle = readBundleHeadline(resultsDir);

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from "node:fs";
 import type { RunRecord } from "../http/run-types.ts";
 import type { CellSummary } from "../http/summary.ts";
 import type { Environment } from "../l1/results.ts";
@@ -29,4 +30,17 @@ export interface BenchResults {
   bundle: BundleHeadline | undefined;
   /** Every measured run, for whoever wants more than medians. */
   runs: RunRecord[];
+}
+
+/** The file a run's results are kept in, bench/results/<date>.json: one per day, a rerun replaces it. */
+export function resultsFileName(measuredAt: string): string {
+  return `${measuredAt.slice(0, 10)}.json`;
+}
+
+/** The kept runs' results files in bench/results, oldest first (companion files have a prefix). */
+export function resultsFiles(resultsDir: string): string[] {
+  if (!existsSync(resultsDir)) return [];
+  return readdirSync(resultsDir)
+    .filter((name) => /^\d{4}-\d{2}-\d{2}\.json$/.test(name))
+    .sort();
 }

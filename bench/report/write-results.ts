@@ -2,14 +2,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SCENARIOS } from "../http/scenarios.ts";
 import { renderResults } from "./markdown.ts";
-import type { BenchResults } from "./results.ts";
+import { type BenchResults, resultsFileName } from "./results.ts";
 import { throughputChart } from "./svg-chart.ts";
 
 /** Writes bench/results/<date>.json, bench/results/throughput.svg and bench/RESULTS.md, all from the same results. */
 export function writeResults(benchDir: string, results: BenchResults): { json: string; svg: string; markdown: string } {
   const resultsDir = join(benchDir, "results");
   mkdirSync(resultsDir, { recursive: true });
-  const jsonName = `${results.measuredAt.slice(0, 10)}.json`;
+  const jsonName = resultsFileName(results.measuredAt);
   const json = join(resultsDir, jsonName);
   writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
 
